@@ -1,0 +1,521 @@
+/*
+ * json-read.c: parse and validate a baseline document.
+ *
+ * Everything that comes from a file or the network passes through here, so
+ * every field is checked for presence and type, and the first problem is
+ * reported with its path ("results[2].runs[0].wall: expected a number").
+ * Statistics are recomputed from the runs, never trusted from the file.
+ */
+#include <config.h>
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "report.h"
+#include "reports-int.h"
+
+/* Limits that keep a hostile document from costing unbounded work. */
+#define MAX_RESULTS 100000
+#define MAX_RUNS    1000000
+
+struct rd {
+	struct bench_error *err;
+	char path[96];
+	int failed;
+};
+
+static int
+rd_fail(struct rd *rd, const char *key, const char *what)
+{
+	if (!rd->failed) {
+		bench_error_set(rd->err, BENCH_ERR_INVALID, "%s%s%s: %s",
+		    rd->path, rd->path[0] != '\0' && key != NULL ? "." : "",
+		    key != NULL ? key : "", what);
+		rd->failed = 1;
+	}
+	return -1;
+}
+
+static json_t *
+get(struct rd *rd, json_t *o, const char *key, int required)
+{
+	json_t *v;
+
+	v = json_object_get(o, key);
+	if (v == NULL && required)
+		rd_fail(rd, key, "missing");
+	return v;
+}
+
+/* A string field: NULL stays NULL when optional (absent or null). */
+static int
+get_str(struct rd *rd, json_t *o, const char *key, int required, char **out)
+{
+	json_t *v;
+
+	v = get(rd, o, key, required);
+	if (v == NULL || (json_is_null(v) && !required))
+		return v == NULL && required ? -1 : 0;
+	if (!json_is_string(v))
+		return rd_fail(rd, key, "expected a string");
+	*out = reportp_xstrdup(json_string_value(v));
+	return 0;
+}
+
+static int
+get_num(struct rd *rd, json_t *o, const char *key, int required, double *out)
+{
+	json_t *v;
+
+	v = get(rd, o, key, required);
+	if (v == NULL)
+		return required ? -1 : 0;
+	if (json_is_null(v)) {
+		if (required)
+			return rd_fail(rd, key, "expected a number, not null");
+		*out = NAN;
+		return 0;
+	}
+	if (!json_is_number(v))
+		return rd_fail(rd, key, "expected a number");
+	*out = json_number_value(v);
+	if (!isfinite(*out))
+		return rd_fail(rd, key, "not a finite number");
+	return 0;
+}
+
+static int
+get_int(struct rd *rd, json_t *o, const char *key, int required, int64_t lo,
+    int64_t hi, int64_t *out)
+{
+	json_t *v;
+
+	v = get(rd, o, key, required);
+	if (v == NULL)
+		return required ? -1 : 0;
+	if (json_is_null(v) && !required)
+		return 0;
+	if (!json_is_integer(v))
+		return rd_fail(rd, key, "expected an integer");
+	if (json_integer_value(v) < lo || json_integer_value(v) > hi)
+		return rd_fail(rd, key, "out of range");
+	*out = json_integer_value(v);
+	return 0;
+}
+
+static int
+get_bool(struct rd *rd, json_t *o, const char *key, int required, int *out)
+{
+	json_t *v;
+
+	v = get(rd, o, key, required);
+	if (v == NULL)
+		return required ? -1 : 0;
+	if (!json_is_boolean(v))
+		return rd_fail(rd, key, "expected true or false");
+	*out = json_is_true(v);
+	return 0;
+}
+
+static int
+get_strv(struct rd *rd, json_t *o, const char *key, char ***out)
+{
+	json_t *v, *e;
+	size_t i;
+	char **sv;
+
+	v = get(rd, o, key, 0);
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_array(v))
+		return rd_fail(rd, key, "expected an array of strings");
+	sv = reportp_xcalloc(json_array_size(v) + 1, sizeof(*sv));
+	*out = sv;
+	json_array_foreach(v, i, e)
+	{
+		if (!json_is_string(e))
+			return rd_fail(rd, key, "expected an array of strings");
+		sv[i] = reportp_xstrdup(json_string_value(e));
+	}
+	return 0;
+}
+
+/* Append a component to the error path; returns the length to restore. */
+static size_t path_push(struct rd *rd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static size_t
+path_push(struct rd *rd, const char *fmt, ...)
+{
+	size_t len = strlen(rd->path);
+	va_list ap;
+
+	if (len > 0 && len + 1 < sizeof(rd->path) && fmt[0] != '[')
+		rd->path[len] = '.', rd->path[len + 1] = '\0';
+	va_start(ap, fmt);
+	vsnprintf(rd->path + strlen(rd->path),
+	    sizeof(rd->path) - strlen(rd->path), fmt, ap);
+	va_end(ap);
+	return len;
+}
+
+static void
+path_pop(struct rd *rd, size_t saved)
+{
+	rd->path[saved] = '\0';
+}
+
+static int
+read_run(struct rd *rd, json_t *o, struct bench_run *r)
+{
+	int64_t v;
+
+	if (!json_is_object(o))
+		return rd_fail(rd, NULL, "expected an object");
+	if (get_num(rd, o, "wall", 1, &r->wall) < 0 ||
+	    get_num(rd, o, "user", 1, &r->user) < 0 ||
+	    get_num(rd, o, "system", 1, &r->sys) < 0)
+		return -1;
+	if (r->wall < 0 || r->user < 0 || r->sys < 0)
+		return rd_fail(rd, "wall", "negative time");
+	v = 0;
+	if (get_int(rd, o, "max_rss_byte", 0, 0, INT64_MAX, &v) < 0)
+		return -1;
+	r->max_rss = v;
+#define OPT_COUNT(key, field)                                                  \
+	do {                                                                   \
+		v = 0;                                                         \
+		if (get_int(rd, o, key, 0, 0, INT64_MAX, &v) < 0)              \
+			return -1;                                             \
+		r->field = v;                                                  \
+	} while (0)
+	OPT_COUNT("minor_faults", minor_faults);
+	OPT_COUNT("major_faults", major_faults);
+	OPT_COUNT("voluntary_switches", vol_switches);
+	OPT_COUNT("involuntary_switches", invol_switches);
+	OPT_COUNT("block_input", block_in);
+	OPT_COUNT("block_output", block_out);
+#undef OPT_COUNT
+	v = 0;
+	if (get_int(rd, o, "signal", 0, 0, 128, &v) < 0)
+		return -1;
+	r->signal = (int)v;
+	v = r->signal != 0 ? -1 : 0;
+	if (get_int(rd, o, "exit_code", 0, -1, 255, &v) < 0)
+		return -1;
+	r->exit_code = (int)v;
+	return get_bool(rd, o, "timed_out", 0, &r->timed_out);
+}
+
+static int
+read_result(struct rd *rd, json_t *o, struct bench_result *r)
+{
+	json_t *runs, *conv, *e;
+	size_t i, saved;
+	int64_t v;
+	char *stop = NULL;
+	int rc;
+
+	if (!json_is_object(o))
+		return rd_fail(rd, NULL, "expected an object");
+	if (get_str(rd, o, "command", 1, &r->command) < 0 ||
+	    get_str(rd, o, "name", 0, &r->name) < 0 ||
+	    get_str(rd, o, "workdir", 0, &r->workdir) < 0 ||
+	    get_strv(rd, o, "argv", &r->argv) < 0)
+		return -1;
+	if (r->name == NULL)
+		r->name = reportp_xstrdup(r->command);
+	v = 0;
+	if (get_int(rd, o, "warmup_runs", 0, 0, INT32_MAX, &v) < 0)
+		return -1;
+	r->warmup_runs = (size_t)v;
+	(void)get_num(rd, o, "harness_cpu_per_run", 0, &r->harness_cpu);
+
+	runs = get(rd, o, "runs", 1);
+	if (runs == NULL)
+		return -1;
+	if (!json_is_array(runs))
+		return rd_fail(rd, "runs", "expected an array");
+	if (json_array_size(runs) > MAX_RUNS)
+		return rd_fail(rd, "runs", "too many runs");
+	r->runs = reportp_xcalloc(json_array_size(runs), sizeof(*r->runs));
+	json_array_foreach(runs, i, e)
+	{
+		saved = path_push(rd, "runs[%zu]", i);
+		rc = read_run(rd, e, &r->runs[i]);
+		path_pop(rd, saved);
+		if (rc < 0)
+			return -1;
+		r->n_runs++;
+	}
+
+	r->converged = 0;
+	r->stop = STOP_NONE;
+	r->cv_tolerance = NAN;
+	conv = get(rd, o, "convergence", 0);
+	if (conv != NULL && !json_is_null(conv)) {
+		if (!json_is_object(conv))
+			return rd_fail(rd, "convergence", "expected an object");
+		saved = path_push(rd, "convergence");
+		rc = get_bool(rd, conv, "converged", 1, &r->converged);
+		if (rc == 0)
+			rc =
+			    get_num(rd, conv, "tolerance", 0, &r->cv_tolerance);
+		if (rc == 0)
+			rc = get_num(rd, conv, "measure_seconds", 0,
+			    &r->measure_seconds);
+		if (rc == 0)
+			rc = get_str(rd, conv, "stopped_by", 0, &stop);
+		if (rc == 0 && stop != NULL) {
+			if (report_stop_parse(stop) < 0)
+				rc = rd_fail(rd, "stopped_by", "unknown value");
+			else
+				r->stop =
+				    (enum bench_stop)report_stop_parse(stop);
+		}
+		free(stop);
+		path_pop(rd, saved);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+read_env(struct rd *rd, json_t *o, struct bench_env *e)
+{
+	json_t *g, *l;
+	int64_t v;
+	size_t i;
+	int k;
+
+	if (!json_is_object(o))
+		return rd_fail(rd, NULL, "expected an object");
+	if (get_str(rd, o, "hostname", 0, &e->hostname) < 0 ||
+	    get_str(rd, o, "os", 0, &e->os) < 0 ||
+	    get_str(rd, o, "kernel", 0, &e->kernel) < 0 ||
+	    get_str(rd, o, "arch", 0, &e->arch) < 0 ||
+	    get_str(rd, o, "cpu_model", 0, &e->cpu_model) < 0 ||
+	    get_str(rd, o, "governor", 0, &e->governor) < 0 ||
+	    get_str(rd, o, "rustc", 0, &e->rustc) < 0 ||
+	    get_str(rd, o, "rustc_verbose", 0, &e->rustc_verbose) < 0 ||
+	    get_str(rd, o, "cargo", 0, &e->cargo) < 0 ||
+	    get_strv(rd, o, "warnings", &e->warnings) < 0)
+		return -1;
+	v = 0;
+	if (get_int(rd, o, "cpu_cores", 0, 0, INT32_MAX, &v) < 0)
+		return -1;
+	e->cpu_cores = (int)v;
+	v = 0;
+	if (get_int(rd, o, "memory_bytes", 0, 0, INT64_MAX, &v) < 0)
+		return -1;
+	e->memory_bytes = v;
+	for (k = 0; k < 2; k++) {
+		const char *key = k == 0 ? "load_before" : "load_after";
+		double *dst = k == 0 ? e->load_before : e->load_after;
+		json_t *x;
+
+		dst[0] = dst[1] = dst[2] = NAN;
+		l = get(rd, o, key, 0);
+		if (l == NULL || json_is_null(l))
+			continue;
+		if (!json_is_array(l) || json_array_size(l) != 3)
+			return rd_fail(
+			    rd, key, "expected an array of 3 numbers");
+		json_array_foreach(l, i, x)
+		{
+			if (json_is_number(x))
+				dst[i] = json_number_value(x);
+			else if (!json_is_null(x))
+				return rd_fail(
+				    rd, key, "expected an array of 3 numbers");
+		}
+	}
+	g = get(rd, o, "git", 0);
+	if (g != NULL && !json_is_null(g)) {
+		json_t *d;
+
+		if (!json_is_object(g))
+			return rd_fail(rd, "git", "expected an object");
+		if (get_str(rd, g, "commit", 0, &e->git_commit) < 0)
+			return -1;
+		d = json_object_get(g, "dirty");
+		e->git_dirty = json_is_boolean(d) ? json_is_true(d) : -1;
+	}
+	return 0;
+}
+
+static int
+read_settings(struct rd *rd, json_t *o, struct bench_settings *s)
+{
+	int64_t v;
+
+	s->ci_level = 0.95;
+	s->outlier_threshold = STATS_OUTLIER_THRESHOLD;
+	s->tolerance = 0.05;
+	if (o == NULL || json_is_null(o))
+		return 0;
+	if (!json_is_object(o))
+		return rd_fail(rd, NULL, "expected an object");
+	v = 0;
+	if (get_int(rd, o, "warmup", 0, 0, INT32_MAX, &v) < 0)
+		return -1;
+	s->warmup = (size_t)v;
+	v = 0;
+	if (get_int(rd, o, "runs", 0, 0, INT32_MAX, &v) < 0)
+		return -1;
+	s->runs = (size_t)v;
+	v = 0;
+	if (get_int(rd, o, "max_runs", 0, 0, INT32_MAX, &v) < 0)
+		return -1;
+	s->max_runs = (size_t)v;
+	if (get_num(rd, o, "max_time", 0, &s->max_time) < 0 ||
+	    get_num(rd, o, "tolerance", 0, &s->tolerance) < 0 ||
+	    get_num(rd, o, "timeout", 0, &s->timeout) < 0 ||
+	    get_num(rd, o, "ci_level", 0, &s->ci_level) < 0 ||
+	    get_num(rd, o, "outlier_threshold", 0, &s->outlier_threshold) < 0 ||
+	    get_str(rd, o, "prebuild", 0, &s->prebuild) < 0 ||
+	    get_bool(rd, o, "ignore_failure", 0, &s->ignore_failure) < 0)
+		return -1;
+	if (isnan(s->max_time))
+		s->max_time = 0;
+	if (isnan(s->timeout))
+		s->timeout = 0;
+	if (!(s->ci_level > 0 && s->ci_level < 1))
+		return rd_fail(rd, "ci_level", "must be between 0 and 1");
+	if (!(s->outlier_threshold > 0))
+		return rd_fail(rd, "outlier_threshold", "must be positive");
+	return 0;
+}
+
+static int
+read_baseline(struct rd *rd, json_t *root, struct baseline *b)
+{
+	json_t *v, *results, *e;
+	size_t i, j, saved;
+	int64_t ver;
+	int rc;
+
+	if (!json_is_object(root))
+		return rd_fail(rd, NULL,
+		    "not a bench-tests baseline "
+		    "(the document is not a JSON object)");
+	v = json_object_get(root, "schema");
+	if (!json_is_string(v) ||
+	    strcmp(json_string_value(v), REPORT_SCHEMA_NAME) != 0) {
+		if (json_object_get(root, "results") != NULL)
+			return rd_fail(rd, NULL,
+			    "not a bench-tests baseline (no \"schema\": "
+			    "\"" REPORT_SCHEMA_NAME "\"; a hyperfine export?)");
+		return rd_fail(rd, NULL,
+		    "not a bench-tests baseline (no "
+		    "\"schema\": \"" REPORT_SCHEMA_NAME "\")");
+	}
+	ver = 0;
+	if (get_int(rd, root, "schema_version", 1, 1, INT32_MAX, &ver) < 0)
+		return -1;
+	if (ver > REPORT_SCHEMA_VERSION) {
+		bench_error_set(rd->err, BENCH_ERR_VERSION,
+		    "baseline schema version %lld is newer than this "
+		    "bench-tests understands (%d): upgrade bench-tests",
+		    (long long)ver, REPORT_SCHEMA_VERSION);
+		rd->failed = 1;
+		return -1;
+	}
+	b->schema_version = (int)ver;
+	if (get_str(rd, root, "id", 0, &b->id) < 0 ||
+	    get_str(rd, root, "label", 0, &b->label) < 0 ||
+	    get_str(rd, root, "created", 0, &b->created) < 0 ||
+	    get_str(rd, root, "workspace", 0, &b->workspace) < 0 ||
+	    get_bool(rd, root, "complete", 0, &b->complete) < 0)
+		return -1;
+	v = json_object_get(root, "tool");
+	if (json_is_object(v) && json_is_string(json_object_get(v, "version")))
+		b->tool_version = reportp_xstrdup(
+		    json_string_value(json_object_get(v, "version")));
+
+	saved = path_push(rd, "settings");
+	rc = read_settings(rd, json_object_get(root, "settings"), &b->settings);
+	path_pop(rd, saved);
+	if (rc < 0)
+		return -1;
+	v = json_object_get(root, "environment");
+	if (v != NULL && !json_is_null(v)) {
+		saved = path_push(rd, "environment");
+		rc = read_env(rd, v, &b->env);
+		path_pop(rd, saved);
+		if (rc < 0)
+			return -1;
+	}
+
+	results = get(rd, root, "results", 1);
+	if (results == NULL)
+		return -1;
+	if (!json_is_array(results))
+		return rd_fail(rd, "results", "expected an array");
+	if (json_array_size(results) > MAX_RESULTS)
+		return rd_fail(rd, "results", "too many results");
+	json_array_foreach(results, i, e)
+	{
+		struct bench_result *r;
+
+		r = report_baseline_add_result(b);
+		snprintf(rd->path, sizeof(rd->path), "results[%zu]", i);
+		rc = read_result(rd, e, r);
+		if (rc == 0) {
+			for (j = 0; j < i; j++) {
+				if (strcmp(b->results[j].name, r->name) == 0) {
+					rc = rd_fail(rd, "name",
+					    "duplicate benchmark name");
+					break;
+				}
+			}
+		}
+		if (rc == 0 &&
+		    report_result_compute(r, b->settings.ci_level,
+		        b->settings.outlier_threshold, rd->err) != 0) {
+			rd->failed = 1;
+			rc = -1;
+		}
+		rd->path[0] = '\0';
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+struct baseline *
+report_baseline_parse(const char *text, size_t len, struct bench_error *err)
+{
+	json_t *root;
+	json_error_t jerr;
+	struct baseline *b;
+	struct rd rd;
+
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL) {
+		int code =
+		    json_error_code(&jerr) == json_error_premature_end_of_input
+		        ? BENCH_ERR_TRUNCATED
+		        : BENCH_ERR_INVALID;
+
+		bench_error_set(err, code, "%s at line %d, column %d%s",
+		    jerr.text, jerr.line, jerr.column,
+		    code == BENCH_ERR_TRUNCATED ? " (truncated file?)" : "");
+		return NULL;
+	}
+	memset(&rd, 0, sizeof(rd));
+	rd.err = err;
+	b = report_baseline_create();
+	if (read_baseline(&rd, root, b) < 0) {
+		report_baseline_free(b);
+		b = NULL;
+	}
+	json_decref(root);
+	return b;
+}

@@ -1,0 +1,304 @@
+/*
+ * json-write.c: the baseline as a JSON document (reports/baseline-schema.md).
+ *
+ * Keys come out in the order the schema lists them (jansson keeps insertion
+ * order).  Numbers that do not exist (the stddev of one run, say) are null,
+ * as in hyperfine's export.
+ */
+#include <config.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "report.h"
+#include "reports-int.h"
+
+static json_t *
+jreal(double x)
+{
+	if (!isfinite(x))
+		return json_null();
+	return json_real(x);
+}
+
+/*
+ * A JSON string of s; bytes that are not UTF-8 (a command line can hold
+ * anything) become U+FFFD rather than making jansson drop the value.
+ */
+static json_t *
+jstr(const char *s)
+{
+	json_t *j;
+	char *fixed;
+	size_t i, o, n;
+	const char repl[] = "\xef\xbf\xbd";
+
+	if (s == NULL)
+		return json_null();
+	j = json_string(s);
+	if (j != NULL)
+		return j;
+	n = strlen(s);
+	fixed = reportp_xreallocarray(NULL, 3 * n + 1, 1);
+	for (i = o = 0; i < n;) {
+		size_t len = reportp_utf8_len(s + i, n - i);
+
+		if (len == 0) {
+			memcpy(fixed + o, repl, 3);
+			o += 3;
+			i++;
+		} else {
+			memcpy(fixed + o, s + i, len);
+			o += len;
+			i += len;
+		}
+	}
+	fixed[o] = '\0';
+	j = json_string(fixed);
+	free(fixed);
+	return j != NULL ? j : json_string("");
+}
+
+static json_t *
+jstrv(char **v)
+{
+	json_t *a;
+	size_t i;
+
+	a = json_array();
+	for (i = 0; v != NULL && v[i] != NULL; i++)
+		json_array_append_new(a, jstr(v[i]));
+	return a;
+}
+
+static json_t *
+jload(const double *l)
+{
+	json_t *a;
+	int i;
+
+	a = json_array();
+	for (i = 0; i < 3; i++)
+		json_array_append_new(a, jreal(l[i]));
+	return a;
+}
+
+static json_t *
+summary_json(const struct stats_summary *s)
+{
+	json_t *o;
+
+	o = json_object();
+	json_object_set_new(o, "n", json_integer((json_int_t)s->n));
+	json_object_set_new(o, "mean", jreal(s->mean));
+	json_object_set_new(o, "stddev", jreal(s->stddev));
+	json_object_set_new(o, "median", jreal(s->median));
+	json_object_set_new(o, "min", jreal(s->min));
+	json_object_set_new(o, "max", jreal(s->max));
+	json_object_set_new(o, "q1", jreal(s->q1));
+	json_object_set_new(o, "q3", jreal(s->q3));
+	json_object_set_new(o, "cv", jreal(s->cv));
+	json_object_set_new(o, "sem", jreal(s->sem));
+	json_object_set_new(o, "ci_level", jreal(s->ci_level));
+	json_object_set_new(o, "ci_low", jreal(s->ci_low));
+	json_object_set_new(o, "ci_high", jreal(s->ci_high));
+	json_object_set_new(
+	    o, "outliers", json_integer((json_int_t)s->n_outliers));
+	return o;
+}
+
+static json_t *
+run_json(const struct bench_run *r)
+{
+	json_t *o;
+
+	o = json_object();
+	json_object_set_new(o, "wall", jreal(r->wall));
+	json_object_set_new(o, "user", jreal(r->user));
+	json_object_set_new(o, "system", jreal(r->sys));
+	json_object_set_new(o, "max_rss_byte", json_integer(r->max_rss));
+	json_object_set_new(o, "minor_faults", json_integer(r->minor_faults));
+	json_object_set_new(o, "major_faults", json_integer(r->major_faults));
+	json_object_set_new(
+	    o, "voluntary_switches", json_integer(r->vol_switches));
+	json_object_set_new(
+	    o, "involuntary_switches", json_integer(r->invol_switches));
+	json_object_set_new(o, "block_input", json_integer(r->block_in));
+	json_object_set_new(o, "block_output", json_integer(r->block_out));
+	json_object_set_new(o, "exit_code",
+	    r->signal != 0 ? json_null() : json_integer(r->exit_code));
+	json_object_set_new(o, "signal",
+	    r->signal != 0 ? json_integer(r->signal) : json_null());
+	json_object_set_new(o, "timed_out", json_boolean(r->timed_out));
+	return o;
+}
+
+static json_t *
+result_json(const struct bench_result *r)
+{
+	json_t *o, *a, *st;
+	size_t i;
+	int m;
+
+	o = json_object();
+	json_object_set_new(o, "name", jstr(r->name));
+	/* hyperfine's fields first, with hyperfine's meaning. */
+	json_object_set_new(o, "command", jstr(r->command));
+	json_object_set_new(o, "mean", jreal(r->st[METRIC_WALL].mean));
+	json_object_set_new(o, "stddev", jreal(r->st[METRIC_WALL].stddev));
+	json_object_set_new(o, "median", jreal(r->st[METRIC_WALL].median));
+	json_object_set_new(o, "user", jreal(r->st[METRIC_USER].mean));
+	json_object_set_new(o, "system", jreal(r->st[METRIC_SYS].mean));
+	json_object_set_new(o, "min", jreal(r->st[METRIC_WALL].min));
+	json_object_set_new(o, "max", jreal(r->st[METRIC_WALL].max));
+	a = json_array();
+	for (i = 0; i < r->n_runs; i++)
+		json_array_append_new(a, jreal(r->runs[i].wall));
+	json_object_set_new(o, "times", a);
+	a = json_array();
+	for (i = 0; i < r->n_runs; i++)
+		json_array_append_new(
+		    a, r->runs[i].signal != 0
+		           ? json_null()
+		           : json_integer(r->runs[i].exit_code));
+	json_object_set_new(o, "exit_codes", a);
+	a = json_array();
+	for (i = 0; i < r->n_runs; i++)
+		json_array_append_new(a, json_integer(r->runs[i].max_rss));
+	json_object_set_new(o, "memory_usage_byte", a);
+
+	/* Ours. */
+	json_object_set_new(o, "argv", jstrv(r->argv));
+	json_object_set_new(o, "workdir", jstr(r->workdir));
+	json_object_set_new(
+	    o, "warmup_runs", json_integer((json_int_t)r->warmup_runs));
+	a = json_object();
+	json_object_set_new(a, "converged", json_boolean(r->converged));
+	json_object_set_new(
+	    a, "stopped_by", json_string(report_stop_name(r->stop)));
+	json_object_set_new(a, "tolerance", jreal(r->cv_tolerance));
+	json_object_set_new(a, "cv", jreal(r->st[METRIC_WALL].cv));
+	json_object_set_new(a, "runs", json_integer((json_int_t)r->n_runs));
+	json_object_set_new(a, "measure_seconds", jreal(r->measure_seconds));
+	json_object_set_new(o, "convergence", a);
+	st = json_object();
+	for (m = 0; m < METRIC_COUNT; m++) {
+		if (r->n_runs > 0)
+			json_object_set_new(
+			    st, report_metric_name(m), summary_json(&r->st[m]));
+	}
+	json_object_set_new(o, "statistics", st);
+	a = json_array();
+	for (i = 0; i < r->n_outliers; i++)
+		json_array_append_new(
+		    a, json_integer((json_int_t)r->outliers[i]));
+	json_object_set_new(o, "outliers", a);
+	json_object_set_new(o, "harness_cpu_per_run", jreal(r->harness_cpu));
+	a = json_array();
+	for (i = 0; i < r->n_runs; i++)
+		json_array_append_new(a, run_json(&r->runs[i]));
+	json_object_set_new(o, "runs", a);
+	return o;
+}
+
+static json_t *
+env_json(const struct bench_env *e)
+{
+	json_t *o, *g;
+
+	o = json_object();
+	json_object_set_new(o, "hostname", jstr(e->hostname));
+	json_object_set_new(o, "os", jstr(e->os));
+	json_object_set_new(o, "kernel", jstr(e->kernel));
+	json_object_set_new(o, "arch", jstr(e->arch));
+	json_object_set_new(o, "cpu_model", jstr(e->cpu_model));
+	json_object_set_new(o, "cpu_cores", json_integer(e->cpu_cores));
+	json_object_set_new(o, "memory_bytes", json_integer(e->memory_bytes));
+	json_object_set_new(o, "governor", jstr(e->governor));
+	json_object_set_new(o, "load_before", jload(e->load_before));
+	json_object_set_new(o, "load_after", jload(e->load_after));
+	json_object_set_new(o, "rustc", jstr(e->rustc));
+	json_object_set_new(o, "rustc_verbose", jstr(e->rustc_verbose));
+	json_object_set_new(o, "cargo", jstr(e->cargo));
+	if (e->git_commit != NULL) {
+		g = json_object();
+		json_object_set_new(g, "commit", json_string(e->git_commit));
+		json_object_set_new(g, "dirty",
+		    e->git_dirty < 0 ? json_null()
+		                     : json_boolean(e->git_dirty));
+		json_object_set_new(o, "git", g);
+	} else
+		json_object_set_new(o, "git", json_null());
+	json_object_set_new(o, "warnings", jstrv(e->warnings));
+	return o;
+}
+
+static json_t *
+settings_json(const struct bench_settings *s)
+{
+	json_t *o;
+
+	o = json_object();
+	json_object_set_new(o, "warmup", json_integer((json_int_t)s->warmup));
+	json_object_set_new(o, "runs", json_integer((json_int_t)s->runs));
+	json_object_set_new(
+	    o, "max_runs", json_integer((json_int_t)s->max_runs));
+	json_object_set_new(
+	    o, "max_time", s->max_time > 0 ? jreal(s->max_time) : json_null());
+	json_object_set_new(o, "tolerance", jreal(s->tolerance));
+	json_object_set_new(
+	    o, "timeout", s->timeout > 0 ? jreal(s->timeout) : json_null());
+	json_object_set_new(o, "ci_level", jreal(s->ci_level));
+	json_object_set_new(
+	    o, "outlier_threshold", jreal(s->outlier_threshold));
+	json_object_set_new(o, "prebuild", jstr(s->prebuild));
+	json_object_set_new(
+	    o, "ignore_failure", json_boolean(s->ignore_failure));
+	return o;
+}
+
+char *
+report_baseline_dump(const struct baseline *b, struct bench_error *err)
+{
+	json_t *root, *tool, *results;
+	char *text;
+	size_t i;
+
+	root = json_object();
+	json_object_set_new(root, "schema", json_string(REPORT_SCHEMA_NAME));
+	json_object_set_new(
+	    root, "schema_version", json_integer(b->schema_version));
+	json_object_set_new(root, "id", jstr(b->id));
+	json_object_set_new(root, "label", jstr(b->label));
+	json_object_set_new(root, "created", jstr(b->created));
+	json_object_set_new(root, "complete", json_boolean(b->complete));
+	tool = json_object();
+	json_object_set_new(tool, "name", json_string("bench-tests"));
+	json_object_set_new(tool, "version", jstr(b->tool_version));
+	json_object_set_new(root, "tool", tool);
+	json_object_set_new(root, "workspace", jstr(b->workspace));
+	json_object_set_new(root, "settings", settings_json(&b->settings));
+	json_object_set_new(root, "environment", env_json(&b->env));
+	results = json_array();
+	for (i = 0; i < b->n_results; i++)
+		json_array_append_new(results, result_json(&b->results[i]));
+	json_object_set_new(root, "results", results);
+
+	text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+	json_decref(root);
+	if (text == NULL) {
+		bench_error_set(err, BENCH_ERR_NOMEM,
+		    "cannot serialise the baseline (invalid UTF-8 in a "
+		    "string?)");
+		return NULL;
+	}
+	/* A text file ends in a newline. */
+	i = strlen(text);
+	text = reportp_xreallocarray(text, i + 2, 1);
+	text[i] = '\n';
+	text[i + 1] = '\0';
+	return text;
+}

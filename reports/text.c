@@ -1,0 +1,160 @@
+/*
+ * text.c: the human-readable summary of a benchmark, in hyperfine's shape.
+ */
+#include <config.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report.h"
+
+#define C_RESET  "\033[0m"
+#define C_BOLD   "\033[1m"
+#define C_GREEN  "\033[32m"
+#define C_BGREEN "\033[1;32m"
+#define C_BLUE   "\033[34m"
+#define C_CYAN   "\033[36m"
+#define C_PURPLE "\033[35m"
+#define C_YELLOW "\033[33m"
+
+static const char *
+col(const struct report_style *style, const char *code)
+{
+	return style != NULL && style->color ? code : "";
+}
+
+const char *
+report_fmt_time(char *buf, size_t size, double seconds, double unit_of,
+    const struct report_style *style)
+{
+	double ref = unit_of > 0 ? unit_of : fabs(seconds);
+	const char *micro = style != NULL && style->unicode ? "µs" : "us";
+
+	if (!isfinite(seconds))
+		snprintf(buf, size, "n/a");
+	else if (ref >= 1.0)
+		snprintf(buf, size, "%.3f s", seconds);
+	else if (ref >= 1e-3)
+		snprintf(buf, size, "%.1f ms", seconds * 1e3);
+	else
+		snprintf(buf, size, "%.1f %s", seconds * 1e6, micro);
+	return buf;
+}
+
+const char *
+report_fmt_bytes(char *buf, size_t size, double bytes)
+{
+	if (!isfinite(bytes))
+		snprintf(buf, size, "n/a");
+	else if (bytes >= 1024.0 * 1024 * 1024)
+		snprintf(buf, size, "%.2f GiB", bytes / (1024.0 * 1024 * 1024));
+	else if (bytes >= 1024.0 * 1024)
+		snprintf(buf, size, "%.1f MiB", bytes / (1024.0 * 1024));
+	else if (bytes >= 1024.0)
+		snprintf(buf, size, "%.1f KiB", bytes / 1024.0);
+	else
+		snprintf(buf, size, "%.0f B", bytes);
+	return buf;
+}
+
+static const char *
+stop_text(const struct bench_result *r)
+{
+	switch (r->stop) {
+	case STOP_CONVERGED:
+		return "converged";
+	case STOP_MAX_RUNS:
+		return "did not converge: stopped at --max-runs";
+	case STOP_MAX_TIME:
+		return "did not converge: stopped by the --max-time budget";
+	case STOP_INTERRUPTED:
+		return "interrupted: incomplete";
+	case STOP_FAILED:
+		return "stopped: the command failed";
+	case STOP_NONE:
+		break;
+	}
+	return "not measured";
+}
+
+void
+report_text_result(FILE *f, const struct bench_result *r, size_t idx,
+    const struct report_style *style)
+{
+	const struct stats_summary *w = &r->st[METRIC_WALL];
+	const char *pm = style->unicode ? "±" : "+-";
+	const char *ell = style->unicode ? "…" : "..";
+	const char *sigma = style->unicode ? "σ" : "sd";
+	const char *le = style->unicode ? "≤" : "<=";
+	char a[32], b[32], c[32], d[32];
+	double unit = w->mean;
+	size_t i;
+
+	fprintf(f, "%sBenchmark %zu%s: %s\n", col(style, C_BOLD), idx + 1,
+	    col(style, C_RESET), r->name != NULL ? r->name : r->command);
+	if (r->name != NULL && r->command != NULL &&
+	    strcmp(r->name, r->command) != 0)
+		fprintf(f, "  Command:             %s\n", r->command);
+	if (r->n_runs == 0) {
+		fprintf(f, "  No measured runs (%s).\n", stop_text(r));
+		return;
+	}
+
+	fprintf(f,
+	    "  Time (mean %s %s):    %s%9s%s %s %s%9s%s    "
+	    "[User: %s%s%s, System: %s%s%s]\n",
+	    pm, sigma, col(style, C_BGREEN),
+	    report_fmt_time(a, sizeof(a), w->mean, unit, style),
+	    col(style, C_RESET), pm, col(style, C_GREEN),
+	    report_fmt_time(b, sizeof(b), w->stddev, unit, style),
+	    col(style, C_RESET), col(style, C_BLUE),
+	    report_fmt_time(c, sizeof(c), r->st[METRIC_USER].mean, 0, style),
+	    col(style, C_RESET), col(style, C_BLUE),
+	    report_fmt_time(d, sizeof(d), r->st[METRIC_SYS].mean, 0, style),
+	    col(style, C_RESET));
+	fprintf(f, "  Range (min %s max):  %s%9s%s %s %s%9s%s    %zu run%s\n",
+	    ell, col(style, C_CYAN),
+	    report_fmt_time(a, sizeof(a), w->min, unit, style),
+	    col(style, C_RESET), ell, col(style, C_PURPLE),
+	    report_fmt_time(b, sizeof(b), w->max, unit, style),
+	    col(style, C_RESET), r->n_runs, r->n_runs == 1 ? "" : "s");
+	if (r->n_runs >= 2) {
+		fprintf(f,
+		    "  %2.0f %% CI of mean:     %9s %s %9s    "
+		    "(%s %.1f %%, SE %s)\n",
+		    w->ci_level * 100,
+		    report_fmt_time(a, sizeof(a), w->ci_low, unit, style), ell,
+		    report_fmt_time(b, sizeof(b), w->ci_high, unit, style), pm,
+		    w->mean > 0 ? 100 * (w->ci_high - w->mean) / w->mean : NAN,
+		    report_fmt_time(c, sizeof(c), w->sem, unit, style));
+		fprintf(f,
+		    "  Spread (CV):         %s%.1f %%%s %s %.1f %% "
+		    "after %zu runs: %s%s%s\n",
+		    col(style, r->converged ? C_GREEN : C_YELLOW), 100 * w->cv,
+		    col(style, C_RESET), r->converged ? le : ">",
+		    100 * r->cv_tolerance, r->n_runs,
+		    col(style, r->converged ? "" : C_YELLOW), stop_text(r),
+		    col(style, C_RESET));
+	} else
+		fprintf(f, "  Spread (CV):         n/a with one run: %s\n",
+		    stop_text(r));
+	fprintf(f, "  Max RSS:             %s (mean), %s (max)\n",
+	    report_fmt_bytes(a, sizeof(a), r->st[METRIC_MAX_RSS].mean),
+	    report_fmt_bytes(b, sizeof(b), r->st[METRIC_MAX_RSS].max));
+	if (r->warmup_runs > 0)
+		fprintf(f, "  Warm-up:             %zu run%s, discarded\n",
+		    r->warmup_runs, r->warmup_runs == 1 ? "" : "s");
+	if (r->n_outliers > 0) {
+		fprintf(f,
+		    "  %sWarning%s: %zu statistical outlier%s "
+		    "(kept in the statistics):",
+		    col(style, C_YELLOW), col(style, C_RESET), r->n_outliers,
+		    r->n_outliers == 1 ? "" : "s");
+		for (i = 0; i < r->n_outliers && i < 8; i++)
+			fprintf(f, " run %zu (%s)", r->outliers[i] + 1,
+			    report_fmt_time(a, sizeof(a),
+			        r->runs[r->outliers[i]].wall, unit, style));
+		fprintf(f, "%s\n", r->n_outliers > 8 ? " ..." : "");
+	}
+}

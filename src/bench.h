@@ -1,0 +1,214 @@
+/*
+ * bench.h: the program's internal interfaces, a section per file.
+ */
+#ifndef BENCH_SRC_BENCH_H
+#define BENCH_SRC_BENCH_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "bench-error.h"
+#include "report.h"
+
+/* Exit statuses, documented in --help and bench-tests(1). */
+enum bench_exit {
+	BENCH_EXIT_OK = 0,
+	BENCH_EXIT_REGRESSION = 1, /* check/compare: a significant slowdown */
+	BENCH_EXIT_USAGE = 2,      /* usage, I/O or invalid input */
+	BENCH_EXIT_CMD_FAILED = 3, /* the measured command failed */
+	BENCH_EXIT_INTERRUPTED = 130
+};
+
+/* xmalloc.c: allocation that exits on exhaustion. */
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+int xasprintf(char **ret, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+char **strv_copy(char *const *v);
+size_t strv_len(char *const *v);
+void strv_free(char **v);
+
+/* msgs.c: every message to the user goes through these. */
+extern const char *msgs_progname;
+extern int msgs_quiet; /* notef prints nothing */
+void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void notef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print "bench-tests: MSG" and exit with status. */
+void fatalx(int status, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
+
+/* fileio.c */
+
+/* Read a whole file (at most max bytes); NULL with errno set on failure. */
+char *file_read(const char *path, size_t max, size_t *len);
+/*
+ * Write data to path atomically: a temporary file in the same directory,
+ * fsync, rename over path, fsync of the directory.  An interruption at any
+ * point leaves either the old file or the new one.  Returns 0, or -1 with
+ * errno set (the temporary is removed).
+ */
+int file_write_atomic(const char *path, const char *data, size_t len);
+/* 0 when a file can be created in the directory of path, else -1 and errno. */
+int file_check_writable(const char *path);
+/* The absolute, resolved form of path (caller frees), NULL on failure. */
+char *file_realpath(const char *path);
+/* A directory for scratch files: $TMPDIR or /tmp. */
+const char *file_tmpdir(void);
+/* The last max_lines lines of an open file descriptor, caller frees. */
+char *file_tail(int fd, size_t max_lines);
+
+/* spawn.c: every child process is started and reaped here. */
+struct spawn_opts {
+	char *const *argv; /* argv[0] is looked up in PATH */
+	const char *dir;   /* working directory; NULL = ours */
+	char *const *envp; /* NULL = our environment */
+	int out_fd;        /* child's stdout; -1 = inherit ours */
+	int err_fd;        /* child's stderr; -1 = inherit ours */
+	double timeout;    /* seconds, 0 = none */
+	double tick;       /* seconds between on_tick calls; 0 = never */
+	void (*on_tick)(void *arg);
+	void *arg;
+};
+
+/* Set up signal handling and become a subreaper; once, before any spawn. */
+void spawn_init(void);
+/*
+ * Run a command in its own process group and wait for it with wait4: fills
+ * run with the wall time and the rusage of the whole tree (descendants
+ * orphaned during the run included).  Returns 0 when the child ran, -1 when
+ * it could not be started (errno set).  A timeout, SIGINT or SIGTERM ends
+ * the whole group: SIGTERM, then SIGKILL after a grace period.
+ */
+int spawn_run(const struct spawn_opts *opts, struct bench_run *run);
+/* Run a command and capture its stdout (max bytes); NULL on any failure. */
+char *spawn_capture(
+    char *const *argv, const char *dir, size_t max, int *status);
+/* The signal that interrupted us (SIGINT, SIGTERM, SIGHUP) or 0. */
+int spawn_interrupted(void);
+/* End every process left in our tree (orphans we adopted); at exit. */
+void spawn_reap_all(void);
+/* Look a program up in PATH; 1 when found. */
+int spawn_in_path(const char *name);
+/* The monotonic clock in seconds. */
+double spawn_now(void);
+/* Describe how a run ended ("exited with status 3", "killed by SIGSEGV"). */
+const char *spawn_describe(const struct bench_run *run, char *buf, size_t size);
+
+/* host.c: the canonical conditions. */
+
+/* Fill the machine facts of env (everything but the toolchain and git). */
+void host_probe(struct bench_env *env);
+/* Read the load average into load[3] (NAN when unreadable). */
+void host_loadavg(double load[3]);
+/* Record rustc -vV, cargo -V (run in dir) and the git state of dir. */
+void host_probe_toolchain(struct bench_env *env, const char *dir);
+/*
+ * Look for conditions that spoil a measurement (other cargo or rustc
+ * processes, a CPU governor that is not "performance", a high load) and add
+ * a warning to env for each.  Returns the number found.
+ */
+int host_check(struct bench_env *env);
+/* A new UUID v4 as a string (caller frees). */
+char *host_uuid(void);
+/* The current time as ISO 8601 UTC (caller frees). */
+char *host_now_iso8601(void);
+
+/* term.c: terminal output. */
+struct term {
+	int tty;       /* stderr is a terminal: progress line */
+	int color;     /* colours on stdout */
+	int err_color; /* colours in messages on stderr */
+	int unicode;
+	int progress_shown;
+	double last_draw;
+};
+extern struct term term;
+/* Decide colours and progress from the terminal, NO_COLOR and --color. */
+void term_init(const char *color_opt, int quiet, int show_output);
+/* Style for reports/ writers on stdout. */
+struct report_style term_style(void);
+/* Draw the progress line (throttled unless force); no-op without a tty. */
+void term_progress(int force, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Erase the progress line. */
+void term_progress_clear(void);
+/* Format seconds as "1m 05s" or "12.3 s" for ETAs. */
+const char *term_fmt_eta(char *buf, size_t size, double seconds);
+
+/* measure.c: the run loop shared by run, sweep, check and profile. */
+struct measure_opts {
+	size_t warmup;
+	size_t runs;
+	size_t max_runs;
+	double max_time; /* 0 = no budget */
+	double tolerance;
+	double timeout; /* per run, 0 = none */
+	double ci_level;
+	double outlier_threshold;
+	int ignore_failure;
+	int show_output;
+	int log_fd;  /* -1 = none */
+	int null_fd; /* /dev/null, opened once */
+};
+
+/* What to measure. */
+struct bench_cmd {
+	char *name;
+	char *command; /* display form */
+	char **argv;
+	char *dir;
+};
+
+enum measure_status {
+	MEASURE_OK = 0,
+	MEASURE_FAILED = -1,      /* a run failed (not ignored) */
+	MEASURE_INTERRUPTED = -2, /* SIGINT/SIGTERM: r holds the runs done */
+	MEASURE_SPAWN_ERROR = -3  /* the command could not be started */
+};
+
+/*
+ * Measure one command: warm-ups, runs, convergence.  Fills r (whose name,
+ * command, argv and workdir it sets from c) and returns a measure_status;
+ * prints the reason of a failure itself.
+ */
+int measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
+    struct bench_result *r);
+/*
+ * Run the pre-build command (argv) in dir with its output kept aside; on
+ * failure print the end of its output.  Returns 0, MEASURE_FAILED,
+ * MEASURE_INTERRUPTED or MEASURE_SPAWN_ERROR.
+ */
+int measure_prebuild(const struct measure_opts *o, char *const *argv,
+    const char *dir, const char *display);
+
+/* cmd.c: the command table and helpers shared by the subcommands. */
+struct cmd_entry {
+	const char *name;
+	const char *summary;
+	int (*exec)(int argc, char **argv);
+};
+extern const struct cmd_entry *const cmd_table[];
+const struct cmd_entry *cmd_find(const char *name);
+/* Parse option values; on a bad value print a usage error and exit 2. */
+size_t cmd_parse_count(const char *opt, const char *arg, size_t min);
+double cmd_parse_seconds(const char *opt, const char *arg, double min);
+double cmd_parse_fraction(const char *opt, const char *arg);
+/* Print a help text given as lines, to stdout. */
+void cmd_print_usage(const char *const *lines);
+/* Print "Try 'bench-tests CMD --help'" after a usage error and exit 2. */
+void cmd_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
+/* Join argv into one display string with shell quoting where needed. */
+char *cmd_join_argv(char *const *argv);
+
+/* cmd-run.c */
+extern const struct cmd_entry cmd_run_entry;
+
+#endif /* BENCH_SRC_BENCH_H */

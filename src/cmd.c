@@ -1,0 +1,179 @@
+/*
+ * cmd.c: the command table and the option parsing helpers they share.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+
+const struct cmd_entry *const cmd_table[] = {&cmd_run_entry, NULL};
+
+const struct cmd_entry *
+cmd_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; cmd_table[i] != NULL; i++) {
+		if (strcmp(cmd_table[i]->name, name) == 0)
+			return cmd_table[i];
+	}
+	return NULL;
+}
+
+void
+cmd_print_usage(const char *const *lines)
+{
+	size_t i;
+
+	for (i = 0; lines[i] != NULL; i++)
+		printf("%s\n", lines[i]);
+}
+
+void
+cmd_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	term_progress_clear();
+	fprintf(stderr, "%s: ", msgs_progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s%s%s --help' for more information.\n",
+	    msgs_progname, cmd != NULL ? " " : "", cmd != NULL ? cmd : "");
+	exit(BENCH_EXIT_USAGE);
+}
+
+size_t
+cmd_parse_count(const char *opt, const char *arg, size_t min)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	if (arg[0] == '-' || arg[0] == '\0')
+		cmd_usage_error(NULL,
+		    "%s: '%s' is not a number of at least "
+		    "%zu",
+		    opt, arg, min);
+	v = strtoull(arg, &end, 10);
+	if (errno != 0 || *end != '\0' || v > 100000000ULL)
+		cmd_usage_error(
+		    NULL, "%s: '%s' is not a valid count", opt, arg);
+	if (v < min)
+		cmd_usage_error(
+		    NULL, "%s must be at least %zu (got %llu)", opt, min, v);
+	return (size_t)v;
+}
+
+double
+cmd_parse_seconds(const char *opt, const char *arg, double min)
+{
+	char *end;
+	double v, scale = 1;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (end != arg && strcmp(end, "ms") == 0)
+		scale = 1e-3, end += 2;
+	else if (end != arg && strcmp(end, "s") == 0)
+		end++;
+	else if (end != arg && strcmp(end, "m") == 0)
+		scale = 60, end++;
+	else if (end != arg && strcmp(end, "h") == 0)
+		scale = 3600, end++;
+	if (errno != 0 || end == arg || *end != '\0' || !isfinite(v))
+		cmd_usage_error(NULL,
+		    "%s: '%s' is not a duration (seconds, or "
+		    "with a unit: 500ms, 30s, 10m, 1h)",
+		    opt, arg);
+	v *= scale;
+	if (v < min || (min == 0 && v <= 0))
+		cmd_usage_error(NULL,
+		    "%s must be more than %g seconds (got "
+		    "'%s')",
+		    opt, min, arg);
+	return v;
+}
+
+double
+cmd_parse_fraction(const char *opt, const char *arg)
+{
+	char *end;
+	double v;
+	size_t len = strlen(arg);
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (end != arg && *end == '%' && end[1] == '\0') {
+		v /= 100;
+		end++;
+	}
+	if (errno != 0 || end == arg || *end != '\0' || !isfinite(v) ||
+	    v <= 0 || v >= 1 || len == 0)
+		cmd_usage_error(NULL,
+		    "%s: '%s' is not a fraction between 0 and "
+		    "1 (0.05 or 5%%)",
+		    opt, arg);
+	return v;
+}
+
+/* Make room for extra more bytes (and a NUL) in a growing string. */
+static void
+grow(char **buf, size_t len, size_t *cap, size_t extra)
+{
+	if (len + extra + 1 > *cap) {
+		*cap = (len + extra + 1) * 2;
+		*buf = xreallocarray(*buf, *cap, 1);
+	}
+}
+
+/* Append s, quoted for a POSIX shell if it needs it. */
+static void
+append_quoted(char **buf, size_t *len, size_t *cap, const char *s)
+{
+	const char *safe =
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789-_./=:,+@%";
+	size_t slen = strlen(s);
+
+	grow(buf, *len, cap, slen * 4 + 2);
+	if (slen > 0 && strspn(s, safe) == slen) {
+		memcpy(*buf + *len, s, slen);
+		*len += slen;
+		return;
+	}
+	(*buf)[(*len)++] = '\'';
+	for (; *s != '\0'; s++) {
+		if (*s == '\'') {
+			memcpy(*buf + *len, "'\\''", 4);
+			*len += 4;
+		} else
+			(*buf)[(*len)++] = *s;
+	}
+	(*buf)[(*len)++] = '\'';
+}
+
+char *
+cmd_join_argv(char *const *argv)
+{
+	char *buf = NULL;
+	size_t len = 0, cap = 0, i;
+
+	grow(&buf, len, &cap, 64);
+	for (i = 0; argv[i] != NULL; i++) {
+		if (i > 0) {
+			grow(&buf, len, &cap, 1);
+			buf[len++] = ' ';
+		}
+		append_quoted(&buf, &len, &cap, argv[i]);
+	}
+	buf[len] = '\0';
+	return buf;
+}

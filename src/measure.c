@@ -1,0 +1,364 @@
+/*
+ * measure.c: the run loop: pre-build, warm-ups, measured runs, convergence.
+ *
+ * Written once and used by every command that measures.  Between runs it
+ * draws the progress line and writes the log separators; during a run it
+ * only waits (spawn_run), woken at most once a second by the progress tick
+ * when stderr is a terminal.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+/* Seconds between progress redraws while a command runs. */
+#define TICK_SECONDS 1.0
+
+/* What the progress line shows; updated between runs, read by the tick. */
+struct progress {
+	const char *phase; /* "Pre-build", "Warm-up", "Run" */
+	const char *name;
+	size_t index; /* 1-based */
+	size_t total; /* 0 when open-ended */
+	double run_start;
+	double mean; /* of measured runs so far, NAN if none */
+	double cv;
+	double tolerance;
+	size_t remaining; /* runs still due after this one */
+};
+
+static void
+draw(struct progress *p, int force)
+{
+	char eta[32], cur[32], mean[32];
+	double elapsed = spawn_now() - p->run_start;
+	double left;
+	struct report_style st = {0, 0};
+
+	if (!term.tty)
+		return;
+	st.unicode = term.unicode;
+	report_fmt_time(cur, sizeof(cur), elapsed, 0, &st);
+	if (isnan(p->mean)) {
+		term_progress(force, "%s %zu/%zu: %s  (%s)", p->phase, p->index,
+		    p->total, p->name, cur);
+		return;
+	}
+	left = (double)(p->remaining + 1) * p->mean - elapsed;
+	if (left < 0)
+		left = 0;
+	report_fmt_time(mean, sizeof(mean), p->mean, 0, &st);
+	term_fmt_eta(eta, sizeof(eta), left);
+	if (p->total > 0)
+		term_progress(force, "%s %zu/%zu: %s  mean %s  ETA %s",
+		    p->phase, p->index, p->total, p->name, mean, eta);
+	else
+		term_progress(force,
+		    "%s %zu: %s  mean %s, CV %.1f %% > %.1f %%  ETA %s%s",
+		    p->phase, p->index, p->name, mean, 100 * p->cv,
+		    100 * p->tolerance, p->remaining > 0 ? "<= " : "", eta);
+}
+
+static void
+on_tick(void *arg)
+{
+	draw(arg, 1);
+}
+
+static void
+log_separator(const struct measure_opts *o, const char *what, size_t i,
+    size_t n, const char *command)
+{
+	char *line = NULL;
+	int len;
+	ssize_t w;
+
+	if (o->log_fd < 0)
+		return;
+	if (n > 0)
+		len = xasprintf(&line, "==> bench-tests: %s %zu/%zu: %s <==\n",
+		    what, i, n, command);
+	else
+		len = xasprintf(&line, "==> bench-tests: %s %zu: %s <==\n",
+		    what, i, command);
+	w = write(o->log_fd, line, (size_t)len);
+	(void)w;
+	free(line);
+}
+
+static int
+run_failed(const struct bench_run *run)
+{
+	return run->exit_code != 0 || run->signal != 0 || run->timed_out;
+}
+
+/* One run of c; returns spawn_run's result. */
+static int
+one_run(const struct measure_opts *o, const struct bench_cmd *c,
+    struct progress *p, struct bench_run *run)
+{
+	int fd = o->show_output ? -1 : o->log_fd >= 0 ? o->log_fd : o->null_fd;
+	struct spawn_opts so = {
+	    .argv = c->argv,
+	    .dir = c->dir,
+	    .out_fd = fd,
+	    .err_fd = fd,
+	    .timeout = o->timeout,
+	    .tick = term.tty ? TICK_SECONDS : 0,
+	    .on_tick = on_tick,
+	    .arg = p,
+	};
+
+	p->run_start = spawn_now();
+	draw(p, 0);
+	return spawn_run(&so, run);
+}
+
+static double
+self_cpu(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
+}
+
+static void
+report_failure(const struct bench_cmd *c, const char *what, size_t i, size_t n,
+    const struct bench_run *run)
+{
+	char how[96];
+
+	term_progress_clear();
+	spawn_describe(run, how, sizeof(how));
+	if (n > 0)
+		errorf("%s %zu of %zu of '%s' %s", what, i, n, c->command, how);
+	else
+		errorf("%s %zu of '%s' %s", what, i, c->command, how);
+	errorf("use --show-output or --log FILE to see its output, "
+	       "--ignore-failure to measure it anyway");
+}
+
+int
+measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
+    struct bench_result *r)
+{
+	struct progress p;
+	struct bench_run run;
+	struct bench_error err;
+	size_t i, cap = 0;
+	double t_start, cpu0 = 0, mean = 0, m2 = 0, cv = NAN, delta;
+	int rc = MEASURE_OK;
+
+	r->name = xstrdup(c->name);
+	r->command = xstrdup(c->command);
+	r->argv = strv_copy(c->argv);
+	r->workdir = c->dir != NULL ? xstrdup(c->dir) : NULL;
+	r->cv_tolerance = o->tolerance;
+	r->stop = STOP_NONE;
+
+	memset(&p, 0, sizeof(p));
+	p.name = c->name;
+	p.mean = NAN;
+	p.tolerance = o->tolerance;
+	t_start = spawn_now();
+
+	p.phase = "Warm-up";
+	p.total = o->warmup;
+	for (i = 0; i < o->warmup; i++) {
+		if (spawn_interrupted()) {
+			r->stop = STOP_INTERRUPTED;
+			rc = MEASURE_INTERRUPTED;
+			goto out;
+		}
+		p.index = i + 1;
+		log_separator(o, "warm-up", i + 1, o->warmup, c->command);
+		if (one_run(o, c, &p, &run) != 0) {
+			term_progress_clear();
+			errorf(
+			    "cannot run '%s': %s", c->argv[0], strerror(errno));
+			return MEASURE_SPAWN_ERROR;
+		}
+		if (spawn_interrupted()) {
+			r->stop = STOP_INTERRUPTED;
+			rc = MEASURE_INTERRUPTED;
+			goto out;
+		}
+		if (run_failed(&run) && !o->ignore_failure) {
+			report_failure(
+			    c, "warm-up run", i + 1, o->warmup, &run);
+			r->stop = STOP_FAILED;
+			return MEASURE_FAILED;
+		}
+		r->warmup_runs++;
+	}
+
+	p.phase = "Run";
+	cpu0 = self_cpu();
+	for (;;) {
+		size_t n = r->n_runs;
+
+		if (n >= o->runs) {
+			if (n >= 2 && cv <= o->tolerance) {
+				r->stop = STOP_CONVERGED;
+				break;
+			}
+			if (n >= o->max_runs) {
+				r->stop = STOP_MAX_RUNS;
+				break;
+			}
+			if (o->max_time > 0 &&
+			    spawn_now() - t_start + mean > o->max_time) {
+				r->stop = STOP_MAX_TIME;
+				break;
+			}
+		}
+		if (spawn_interrupted()) {
+			r->stop = STOP_INTERRUPTED;
+			rc = MEASURE_INTERRUPTED;
+			break;
+		}
+		p.index = n + 1;
+		if (n < o->runs) {
+			p.total = o->runs;
+			p.remaining = o->runs - n - 1;
+		} else {
+			p.total = 0;
+			p.remaining = o->max_runs - n - 1;
+		}
+		p.mean = n > 0 ? mean : NAN;
+		p.cv = cv;
+		log_separator(
+		    o, "run", n + 1, n < o->runs ? o->runs : 0, c->command);
+		if (one_run(o, c, &p, &run) != 0) {
+			term_progress_clear();
+			errorf(
+			    "cannot run '%s': %s", c->argv[0], strerror(errno));
+			return MEASURE_SPAWN_ERROR;
+		}
+		if (spawn_interrupted()) {
+			/* The run was cut short: it does not count. */
+			r->stop = STOP_INTERRUPTED;
+			rc = MEASURE_INTERRUPTED;
+			break;
+		}
+		if (run_failed(&run) && !o->ignore_failure) {
+			report_failure(
+			    c, "run", n + 1, n < o->runs ? o->runs : 0, &run);
+			r->stop = STOP_FAILED;
+			rc = MEASURE_FAILED;
+			break;
+		}
+		if (n == cap) {
+			cap = cap == 0 ? 16 : 2 * cap;
+			r->runs = xreallocarray(r->runs, cap, sizeof(*r->runs));
+		}
+		r->runs[r->n_runs++] = run;
+		/* Welford's update of the mean and variance of wall time. */
+		delta = run.wall - mean;
+		mean += delta / (double)r->n_runs;
+		m2 += delta * (run.wall - mean);
+		if (r->n_runs >= 2 && mean > 0)
+			cv = sqrt(m2 / (double)(r->n_runs - 1)) / mean;
+	}
+	if (r->n_runs > 0)
+		r->harness_cpu = (self_cpu() - cpu0) / (double)r->n_runs;
+out:
+	term_progress_clear();
+	r->measure_seconds = spawn_now() - t_start;
+	r->converged = r->stop == STOP_CONVERGED;
+	if (report_result_compute(r, o->ci_level, o->outlier_threshold, &err) !=
+	    0) {
+		errorf("statistics of '%s': %s", c->name, err.text);
+		return MEASURE_FAILED;
+	}
+	return rc;
+}
+
+int
+measure_prebuild(const struct measure_opts *o, char *const *argv,
+    const char *dir, const char *display)
+{
+	struct progress p;
+	struct bench_run run;
+	FILE *out = NULL;
+	char *tail, buf[65536];
+	char how[96];
+	ssize_t n;
+	off_t off = 0;
+	int fd = -1, rc = MEASURE_OK;
+
+	if (!o->show_output) {
+		out = tmpfile();
+		if (out == NULL) {
+			errorf("cannot create a temporary file: %s",
+			    strerror(errno));
+			return MEASURE_SPAWN_ERROR;
+		}
+		fd = fileno(out);
+	}
+	memset(&p, 0, sizeof(p));
+	p.phase = "Pre-build";
+	p.name = display;
+	p.index = p.total = 1;
+	p.mean = NAN;
+	notef("pre-building: %s", display);
+	log_separator(o, "pre-build", 1, 1, display);
+	{
+		struct bench_cmd c = {
+		    .argv = (char **)argv, .dir = (char *)dir};
+		struct measure_opts po = *o;
+
+		po.timeout = 0;
+		po.show_output = o->show_output;
+		po.log_fd = fd;
+		if (one_run(&po, &c, &p, &run) != 0) {
+			term_progress_clear();
+			errorf("cannot run the pre-build '%s': %s", display,
+			    strerror(errno));
+			rc = MEASURE_SPAWN_ERROR;
+			goto out;
+		}
+	}
+	term_progress_clear();
+	/* Keep its output in the log too (after the fact: it was a file). */
+	if (fd >= 0 && o->log_fd >= 0) {
+		while ((n = pread(fd, buf, sizeof(buf), off)) > 0) {
+			if (write(o->log_fd, buf, (size_t)n) != n)
+				break;
+			off += n;
+		}
+	}
+	if (spawn_interrupted()) {
+		rc = MEASURE_INTERRUPTED;
+		goto out;
+	}
+	if (run_failed(&run)) {
+		errorf("the pre-build '%s' %s", display,
+		    spawn_describe(&run, how, sizeof(how)));
+		if (fd >= 0) {
+			tail = file_tail(fd, 25);
+			if (tail[0] != '\0')
+				fprintf(stderr,
+				    "--- the end of its output ---\n"
+				    "%s\n---\n",
+				    tail);
+			free(tail);
+		}
+		rc = MEASURE_FAILED;
+		goto out;
+	}
+	notef("pre-build done in %.1f s", run.wall);
+out:
+	if (out != NULL)
+		fclose(out);
+	return rc;
+}

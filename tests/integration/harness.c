@@ -1,0 +1,324 @@
+/*
+ * harness.c: helpers for the integration tests (see harness.h).
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "harness.h"
+
+extern char **environ;
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void
+sleep_seconds(double s)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)s;
+	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+const char *
+bench_bin(void)
+{
+	const char *p = getenv("BENCH_TESTS_BIN");
+
+	return p != NULL ? p : TOP_BUILDDIR "/src/bench-tests";
+}
+
+const char *
+behave_bin(void)
+{
+	const char *p = getenv("BEHAVE_BIN");
+
+	return p != NULL ? p : TOP_BUILDDIR "/tests/progs/behave";
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+
+	cr_assert_not_null(f, "cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	cr_assert_not_null(buf);
+	n = (long)fread(buf, 1, (size_t)n, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+char *
+path_join(const char *dir, const char *file)
+{
+	char *p;
+
+	cr_assert(asprintf(&p, "%s/%s", dir, file) > 0);
+	return p;
+}
+
+char *
+scratch_dir(const char *name)
+{
+	char *dir;
+	static unsigned counter;
+
+	mkdir(TOP_BUILDDIR "/tests/work", 0777);
+	cr_assert(asprintf(&dir, TOP_BUILDDIR "/tests/work/%s-%ld-%u", name,
+	              (long)getpid(), counter++) > 0);
+	cr_assert(mkdir(dir, 0777) == 0 || errno == EEXIST, "mkdir %s: %s", dir,
+	    strerror(errno));
+	return dir;
+}
+
+/* The environment for a child: ours with env's changes applied. */
+static char **
+make_env(const char *const *env)
+{
+	size_t n = 0, m = 0, i, j, k;
+	char **out;
+
+	while (environ[n] != NULL)
+		n++;
+	while (env != NULL && env[m] != NULL)
+		m++;
+	out = calloc(n + m + 1, sizeof(*out));
+	cr_assert_not_null(out);
+	k = 0;
+	for (i = 0; i < n; i++) {
+		int replaced = 0;
+
+		for (j = 0; j < m; j++) {
+			size_t len = strcspn(env[j], "=") + 1;
+
+			if (strncmp(environ[i], env[j], len) == 0)
+				replaced = 1;
+		}
+		if (!replaced)
+			out[k++] = environ[i];
+	}
+	for (j = 0; j < m; j++) {
+		if (env[j][strlen(env[j]) - 1] != '=')
+			out[k++] = (char *)env[j];
+	}
+	out[k] = NULL;
+	return out;
+}
+
+static char *out_path, *err_path;
+
+static pid_t
+start(struct cli *c, const char *dir, const char *const *env,
+    const char *const *args)
+{
+	posix_spawn_file_actions_t fa;
+	char **argv, **envp;
+	size_t n = 0, i;
+	pid_t pid;
+	int rc;
+	char *work;
+
+	memset(c, 0, sizeof(*c));
+	while (args[n] != NULL)
+		n++;
+	argv = calloc(n + 2, sizeof(*argv));
+	argv[0] = (char *)bench_bin();
+	for (i = 0; i < n; i++)
+		argv[i + 1] = (char *)args[i];
+	envp = make_env(env);
+	work = scratch_dir("cli");
+	free(out_path);
+	free(err_path);
+	out_path = path_join(work, "stdout");
+	err_path = path_join(work, "stderr");
+	free(work);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(
+	    &fa, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	posix_spawn_file_actions_addopen(
+	    &fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (dir != NULL)
+		posix_spawn_file_actions_addchdir_np(&fa, dir);
+	rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, envp);
+	cr_assert_eq(rc, 0, "spawn %s: %s", argv[0], strerror(rc));
+	posix_spawn_file_actions_destroy(&fa);
+	free(argv);
+	free(envp);
+	return pid;
+}
+
+void
+cli_wait(struct cli *c, pid_t pid, double limit)
+{
+	double t0 = now();
+	int status;
+	pid_t w;
+
+	for (;;) {
+		w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			break;
+		if (now() - t0 > limit) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			cr_assert_fail(
+			    "bench-tests ran longer than %.0f s; stderr:\n%s",
+			    limit, slurp(err_path));
+		}
+		sleep_seconds(0.01);
+	}
+	c->seconds = now() - t0;
+	c->status =
+	    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	c->out = slurp(out_path);
+	c->err = slurp(err_path);
+}
+
+pid_t
+cli_start(struct cli *c, const char *dir, const char *const *args)
+{
+	return start(c, dir, NULL, args);
+}
+
+void
+cli_run(struct cli *c, const char *dir, const char *const *env, double limit,
+    const char *const *args)
+{
+	pid_t pid = start(c, dir, env, args);
+
+	cli_wait(c, pid, limit);
+}
+
+void
+cli_free(struct cli *c)
+{
+	free(c->out);
+	free(c->err);
+	c->out = c->err = NULL;
+}
+
+json_t *
+json_file(const char *path)
+{
+	json_error_t e;
+	json_t *j = json_load_file(path, 0, &e);
+
+	cr_assert_not_null(j, "%s: %s (line %d)", path, e.text, e.line);
+	return j;
+}
+
+json_t *
+first_result(json_t *baseline)
+{
+	json_t *r = json_array_get(json_object_get(baseline, "results"), 0);
+
+	cr_assert_not_null(r, "the baseline has no results[0]");
+	return r;
+}
+
+double
+jnum(json_t *o, const char *path)
+{
+	char *copy = strdup(path), *save = NULL, *k;
+	json_t *v = o;
+
+	for (k = strtok_r(copy, ".", &save); k != NULL;
+	     k = strtok_r(NULL, ".", &save)) {
+		v = json_object_get(v, k);
+		cr_assert_not_null(v, "no '%s' in the JSON (path %s)", k, path);
+	}
+	free(copy);
+	cr_assert(json_is_number(v), "%s is not a number", path);
+	return json_number_value(v);
+}
+
+int
+process_alive(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+	char state = '?';
+
+	if (kill(pid, 0) != 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return 0;
+	if (fgets(buf, sizeof(buf), f) != NULL) {
+		p = strrchr(buf, ')');
+		if (p != NULL && p[1] == ' ')
+			state = p[2];
+	}
+	fclose(f);
+	return state != 'Z' && state != 'X';
+}
+
+size_t
+read_pids(const char *path, pid_t *pids, size_t max)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+	long v;
+
+	if (f == NULL)
+		return 0;
+	while (n < max && fscanf(f, "%ld", &v) == 1)
+		pids[n++] = (pid_t)v;
+	fclose(f);
+	return n;
+}
+
+const char *
+example_workspace(void)
+{
+	static char *ws;
+	char *cmd;
+
+	if (ws != NULL)
+		return ws;
+	ws = strdup(TOP_BUILDDIR "/tests/work/example-workspace");
+	mkdir(TOP_BUILDDIR "/tests/work", 0777);
+	/*
+	 * A copy, so that a read-only source tree (make distcheck) works
+	 * too; its target/ stays between test runs, so cargo builds once.
+	 */
+	cr_assert(
+	    asprintf(&cmd,
+	        "mkdir -p '%s' && (cd '%s/examples/workspace' && tar cf - "
+	        "--exclude=./target .) | (cd '%s' && tar xf -) && "
+	        "chmod -R u+w '%s'",
+	        ws, TOP_SRCDIR, ws, ws) > 0);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	free(cmd);
+	return ws;
+}

@@ -1,0 +1,676 @@
+/*
+ * test_run.c: the real bench-tests binary measuring programs whose
+ * behaviour is known (tests/progs/behave), and the example workspace with
+ * the real cargo.
+ *
+ * Timing assertions hold on a busy 2-core machine: CPU time is burnt by
+ * behave until its own rusage says so (so it cannot be less than asked),
+ * and upper bounds leave room for scheduling noise.  The tests run one at a
+ * time (see main) so they do not disturb each other's timings.
+ */
+#include <config.h>
+
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "harness.h"
+
+#define MIB (1024.0 * 1024.0)
+
+/* Measure behave with the given arguments; returns the parsed baseline. */
+static json_t *
+measure_behave(const char *out, const char *runs, const char *const *behave)
+{
+	const char *args[32] = {"--no-prebuild", "--warmup", "1", "--runs",
+	    runs, "--max-runs", runs, "--output", out, "--"};
+	struct cli c;
+	size_t n = 10, i;
+	json_t *j;
+
+	args[n++] = behave_bin();
+	for (i = 0; behave[i] != NULL; i++)
+		args[n++] = behave[i];
+	args[n] = NULL;
+	cli_run(&c, NULL, NULL, 120, args);
+	cr_assert_eq(c.status, 0, "exit %d, stderr:\n%s", c.status, c.err);
+	j = json_file(out);
+	cli_free(&c);
+	return j;
+}
+
+Test(measure, user_cpu_time_is_measured, .timeout = 120)
+{
+	char *dir = scratch_dir("user"), *out = path_join(dir, "b.json");
+	json_t *b =
+	    measure_behave(out, "3", (const char *[]){"user", "0.3", NULL});
+	json_t *r = first_result(b);
+	double user = jnum(r, "statistics.user.mean");
+
+	/* behave burns until its own rusage shows 0.3 s. */
+	cr_assert_geq(user, 0.29, "user %.3f s", user);
+	cr_assert_leq(user, 0.3 + 0.15, "user %.3f s", user);
+	cr_assert_lt(jnum(r, "statistics.system.mean"), 0.1);
+	cr_assert_geq(jnum(r, "mean"), user * 0.9,
+	    "wall time cannot be much below CPU time of one thread");
+	/* hyperfine's fields: user and system are the means. */
+	cr_assert_float_eq(jnum(r, "user"), user, 1e-12);
+	cr_assert_eq(json_array_size(json_object_get(r, "times")), 3);
+	cr_assert_eq(json_array_size(json_object_get(r, "exit_codes")), 3);
+	cr_assert_eq(json_integer_value(
+	                 json_array_get(json_object_get(r, "exit_codes"), 0)),
+	    0);
+	cr_assert_eq(
+	    json_array_size(json_object_get(r, "memory_usage_byte")), 3);
+	cr_assert_eq(jnum(r, "warmup_runs"), 1);
+	cr_assert_eq(jnum(r, "convergence.runs"), 3);
+	cr_assert_gt(jnum(b, "environment.cpu_cores"), 0);
+	cr_assert(json_is_true(json_object_get(b, "complete")));
+	json_decref(b);
+	free(out);
+	free(dir);
+}
+
+Test(measure, system_cpu_time_is_measured, .timeout = 120)
+{
+	char *dir = scratch_dir("sys"), *out = path_join(dir, "b.json");
+	json_t *b =
+	    measure_behave(out, "3", (const char *[]){"sys", "0.3", NULL});
+	json_t *r = first_result(b);
+	double sys = jnum(r, "statistics.system.mean");
+
+	cr_assert_geq(sys, 0.29, "system %.3f s", sys);
+	cr_assert_leq(sys, 0.3 + 0.15, "system %.3f s", sys);
+	cr_assert_lt(jnum(r, "statistics.user.mean"), 0.15);
+	json_decref(b);
+	free(out);
+	free(dir);
+}
+
+Test(measure, sleeping_takes_wall_time_but_no_cpu, .timeout = 120)
+{
+	char *dir = scratch_dir("sleep"), *out = path_join(dir, "b.json");
+	json_t *b =
+	    measure_behave(out, "3", (const char *[]){"sleep", "0.3", NULL});
+	json_t *r = first_result(b);
+	double wall = jnum(r, "statistics.wall.mean");
+
+	cr_assert_geq(wall, 0.3, "wall %.3f s", wall);
+	cr_assert_leq(wall, 0.3 + 0.25, "wall %.3f s", wall);
+	cr_assert_geq(jnum(r, "statistics.wall.min"), 0.3);
+	cr_assert_lt(jnum(r, "user") + jnum(r, "system"), 0.05);
+	json_decref(b);
+	free(out);
+	free(dir);
+}
+
+Test(measure, time_of_a_forked_child_is_counted, .timeout = 120)
+{
+	char *dir = scratch_dir("fork"), *out = path_join(dir, "b.json");
+	json_t *b = measure_behave(
+	    out, "2", (const char *[]){"fork-user", "0.3", NULL});
+	json_t *r = first_result(b);
+	double user = jnum(r, "statistics.user.mean");
+
+	cr_assert_geq(user, 0.29, "the child's 0.3 s are missing: %.3f", user);
+	cr_assert_leq(user, 0.3 + 0.15);
+	json_decref(b);
+	free(out);
+	free(dir);
+}
+
+Test(measure, max_rss_of_the_tree, .timeout = 120)
+{
+	char *dir = scratch_dir("alloc"), *out = path_join(dir, "b.json");
+	json_t *b =
+	    measure_behave(out, "2", (const char *[]){"alloc", "200", NULL});
+	json_t *r = first_result(b);
+	json_t *mem = json_object_get(r, "memory_usage_byte");
+	double rss = (double)json_integer_value(json_array_get(mem, 0));
+
+	/* 200 MiB touched, plus the program itself (a few MiB). */
+	cr_assert_geq(rss, 200 * MIB, "max RSS %.1f MiB", rss / MIB);
+	cr_assert_leq(rss, 230 * MIB, "max RSS %.1f MiB", rss / MIB);
+	cr_assert_float_eq(jnum(r, "statistics.max_rss.mean"),
+	    (rss + (double)json_integer_value(json_array_get(mem, 1))) / 2,
+	    1.0);
+	cr_assert_geq(
+	    jnum(json_array_get(json_object_get(r, "runs"), 0), "minor_faults"),
+	    200 * MIB / 4096 * 0.9, "touching 200 MiB faults pages in");
+	json_decref(b);
+	free(out);
+	free(dir);
+}
+
+Test(failure, non_zero_exit_stops_and_names_the_run, .timeout = 60)
+{
+	struct cli c;
+	char *dir = scratch_dir("exit"), *out = path_join(dir, "b.json");
+
+	cli_run(&c, NULL, NULL, 60,
+	    (const char *[]){"--no-prebuild", "-w", "0", "-r", "2", "-o", out,
+	        "--", behave_bin(), "exit", "3", NULL});
+	cr_assert_eq(c.status, 3, "exit %d: %s", c.status, c.err);
+	cr_assert_not_null(strstr(c.err, "run 1 of 2"), "%s", c.err);
+	cr_assert_not_null(strstr(c.err, "exited with status 3"), "%s", c.err);
+	cr_assert(access(out, F_OK) != 0, "no baseline for a failed command");
+	cli_free(&c);
+
+	/* A failing warm-up is named as such. */
+	cli_run(&c, NULL, NULL, 60,
+	    (const char *[]){"--no-prebuild", "-w", "2", "-r", "2", "--",
+	        behave_bin(), "exit", "4", NULL});
+	cr_assert_eq(c.status, 3);
+	cr_assert_not_null(strstr(c.err, "warm-up run 1 of 2"), "%s", c.err);
+	cli_free(&c);
+	free(out);
+	free(dir);
+}
+
+Test(failure, ignore_failure_records_exit_codes, .timeout = 60)
+{
+	struct cli c;
+	char *dir = scratch_dir("ignore"), *out = path_join(dir, "b.json");
+	json_t *b, *codes;
+
+	cli_run(&c, NULL, NULL, 60,
+	    (const char *[]){"--no-prebuild", "-w", "1", "-r", "2",
+	        "--max-runs", "2", "--ignore-failure", "-o", out, "--",
+	        behave_bin(), "exit", "3", NULL});
+	cr_assert_eq(c.status, 0, "%s", c.err);
+	b = json_file(out);
+	codes = json_object_get(first_result(b), "exit_codes");
+	cr_assert_eq(json_array_size(codes), 2);
+	cr_assert_eq(json_integer_value(json_array_get(codes, 0)), 3);
+	cr_assert_eq(json_integer_value(json_array_get(codes, 1)), 3);
+	json_decref(b);
+	cli_free(&c);
+	free(out);
+	free(dir);
+}
+
+Test(failure, death_by_signal_is_reported, .timeout = 60)
+{
+	struct cli c;
+
+	cli_run(&c, NULL, NULL, 60,
+	    (const char *[]){"--no-prebuild", "-w", "0", "-r", "1", "--",
+	        behave_bin(), "signal", "11", NULL});
+	cr_assert_eq(c.status, 3);
+	cr_assert_not_null(
+	    strstr(c.err, "killed by signal 11 (SIGSEGV)"), "%s", c.err);
+	cli_free(&c);
+}
+
+Test(failure, timeout_ends_the_whole_group, .timeout = 60)
+{
+	struct cli c;
+	char *dir = scratch_dir("hang"), *pids_file = path_join(dir, "pids");
+	pid_t pids[4];
+	size_t n, i;
+
+	/* behave hang ignores SIGTERM and has a child: SIGKILL must follow. */
+	cli_run(&c, NULL, NULL, 30,
+	    (const char *[]){"--no-prebuild", "-w", "0", "-r", "1", "--timeout",
+	        "0.5", "--", behave_bin(), "hang", pids_file, NULL});
+	cr_assert_eq(c.status, 3, "exit %d: %s", c.status, c.err);
+	cr_assert_not_null(strstr(c.err, "timed out"), "%s", c.err);
+	/* 0.5 s, then 2 s of grace before SIGKILL; generous slack. */
+	cr_assert_geq(c.seconds, 0.5);
+	cr_assert_lt(c.seconds, 6.0, "took %.1f s", c.seconds);
+	n = read_pids(pids_file, pids, 4);
+	cr_assert_eq(n, 2, "behave hang writes two pids");
+	for (i = 0; i < n; i++)
+		cr_assert(
+		    !process_alive(pids[i]), "pid %ld survived", (long)pids[i]);
+	cli_free(&c);
+	free(pids_file);
+	free(dir);
+}
+
+Test(failure, processes_left_in_the_group_are_ended, .timeout = 60)
+{
+	struct cli c;
+	char *dir = scratch_dir("orphan"), *pids_file = path_join(dir, "pids");
+	pid_t pids[8];
+	size_t n, i;
+
+	cli_run(&c, NULL, NULL, 30,
+	    (const char *[]){"--no-prebuild", "-w", "0", "-r", "2",
+	        "--max-runs", "2", "--", behave_bin(), "orphan", pids_file,
+	        NULL});
+	cr_assert_eq(c.status, 0, "%s", c.err);
+	n = read_pids(pids_file, pids, 8);
+	cr_assert_eq(n, 2, "one grandchild per run");
+	for (i = 0; i < n; i++)
+		cr_assert(!process_alive(pids[i]), "grandchild %ld survived",
+		    (long)pids[i]);
+	cli_free(&c);
+	free(pids_file);
+	free(dir);
+}
+
+static void
+interrupt_during_runs(int sig)
+{
+	struct cli c;
+	char *dir = scratch_dir("int"), *out = path_join(dir, "b.json");
+	char *pids_file = path_join(dir, "pids");
+	pid_t pid, pids[64];
+	json_t *b, *r;
+	size_t n, i, runs;
+
+	pid = cli_start(&c, NULL,
+	    (const char *[]){"--no-prebuild", "-w", "0", "-r", "40", "-o", out,
+	        "--", behave_bin(), "pidlog", pids_file, "0.2", NULL});
+	sleep_seconds(1.1);
+	kill(pid, sig);
+	cli_wait(&c, pid, 30);
+	cr_assert_eq(c.status, 130, "exit %d: %s", c.status, c.err);
+	cr_assert_not_null(strstr(c.err, "interrupted"), "%s", c.err);
+	b = json_file(out);
+	cr_assert(json_is_false(json_object_get(b, "complete")));
+	r = first_result(b);
+	runs = json_array_size(json_object_get(r, "runs"));
+	/* About five 0.2 s runs fit in 1.1 s; the one cut short is dropped. */
+	cr_assert_geq(runs, 2, "%zu runs", runs);
+	cr_assert_leq(runs, 5, "%zu runs", runs);
+	cr_assert_str_eq(json_string_value(json_object_get(
+	                     json_object_get(r, "convergence"), "stopped_by")),
+	    "interrupted");
+	n = read_pids(pids_file, pids, 64);
+	cr_assert_eq(n, runs + 1, "the interrupted run started too");
+	for (i = 0; i < n; i++)
+		cr_assert(
+		    !process_alive(pids[i]), "pid %ld survived", (long)pids[i]);
+	json_decref(b);
+	cli_free(&c);
+	free(out);
+	free(pids_file);
+	free(dir);
+}
+
+Test(interrupt, sigint_writes_finished_runs_and_exits_130, .timeout = 60)
+{
+	interrupt_during_runs(SIGINT);
+}
+
+Test(interrupt, sigterm_writes_finished_runs_and_exits_130, .timeout = 60)
+{
+	interrupt_during_runs(SIGTERM);
+}
+
+Test(interrupt, no_finished_run_leaves_the_old_file, .timeout = 60)
+{
+	struct cli c;
+	char *dir = scratch_dir("int0"), *out = path_join(dir, "b.json");
+	FILE *f = fopen(out, "w");
+	pid_t pid;
+	char buf[64] = "";
+
+	fputs("previous\n", f);
+	fclose(f);
+	pid = cli_start(&c, NULL,
+	    (const char *[]){"--no-prebuild", "-w", "3", "-r", "3", "-o", out,
+	        "--", behave_bin(), "sleep", "0.5", NULL});
+	sleep_seconds(0.7);
+	kill(pid, SIGINT);
+	cli_wait(&c, pid, 30);
+	cr_assert_eq(c.status, 130);
+	f = fopen(out, "r");
+	cr_assert_not_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	cr_assert_str_eq(buf, "previous\n");
+	cli_free(&c);
+	free(out);
+	free(dir);
+}
+
+Test(convergence, noisy_command_does_not_converge, .timeout = 60)
+{
+	struct cli c;
+	char *dir = scratch_dir("noisy"), *out = path_join(dir, "b.json");
+	char *state = path_join(dir, "counter");
+	json_t *b, *r;
+
+	/* Alternating 0.05 s and 0.15 s: a CV near 50 %, far above 5 %. */
+	cli_run(&c, NULL, NULL, 60,
+	    (const char *[]){"--no-prebuild", "-w", "0", "-r", "3",
+	        "--max-runs", "6", "-o", out, "--", behave_bin(), "alternate",
+	        state, "0.05", "0.15", NULL});
+	cr_assert_eq(c.status, 0, "%s", c.err);
+	cr_assert_not_null(strstr(c.out, "did not converge"), "%s", c.out);
+	b = json_file(out);
+	r = first_result(b);
+	cr_assert(json_is_false(
+	    json_object_get(json_object_get(r, "convergence"), "converged")));
+	cr_assert_str_eq(json_string_value(json_object_get(
+	                     json_object_get(r, "convergence"), "stopped_by")),
+	    "max_runs");
+	cr_assert_eq(json_array_size(json_object_get(r, "times")), 6);
+	cr_assert_gt(jnum(r, "statistics.wall.cv"), 0.2);
+	/* The CI is reported beside the CV. */
+	cr_assert_lt(jnum(r, "statistics.wall.ci_low"), jnum(r, "mean"));
+	cr_assert_gt(jnum(r, "statistics.wall.ci_high"), jnum(r, "mean"));
+	json_decref(b);
+	cli_free(&c);
+	free(state);
+	free(out);
+	free(dir);
+}
+
+Test(convergence, steady_command_converges_at_the_minimum, .timeout = 60)
+{
+	struct cli c;
+	char *dir = scratch_dir("steady"), *out = path_join(dir, "b.json");
+	json_t *b, *r;
+
+	/* Sleeping 0.1 s varies by well under 25 % even on a busy machine. */
+	cli_run(&c, NULL, NULL, 60,
+	    (const char *[]){"--no-prebuild", "-w", "0", "-r", "3",
+	        "--tolerance", "0.25", "-o", out, "--", behave_bin(), "sleep",
+	        "0.1", NULL});
+	cr_assert_eq(c.status, 0, "%s", c.err);
+	b = json_file(out);
+	r = first_result(b);
+	cr_assert(json_is_true(
+	    json_object_get(json_object_get(r, "convergence"), "converged")));
+	cr_assert_eq(json_array_size(json_object_get(r, "times")), 3);
+	cr_assert_not_null(strstr(c.out, "converged"), "%s", c.out);
+	json_decref(b);
+	cli_free(&c);
+	free(out);
+	free(dir);
+}
+
+Test(convergence, max_time_budget_stops_adding_runs, .timeout = 60)
+{
+	struct cli c;
+	char *dir = scratch_dir("budget"), *out = path_join(dir, "b.json");
+	char *state = path_join(dir, "counter");
+	json_t *b, *r;
+	size_t runs;
+
+	cli_run(&c, NULL, NULL, 60,
+	    (const char *[]){"--no-prebuild", "-w", "0", "-r", "2",
+	        "--max-runs", "100", "--max-time", "1.2", "-o", out, "--",
+	        behave_bin(), "alternate", state, "0.05", "0.25", NULL});
+	cr_assert_eq(c.status, 0, "%s", c.err);
+	b = json_file(out);
+	r = first_result(b);
+	cr_assert_str_eq(json_string_value(json_object_get(
+	                     json_object_get(r, "convergence"), "stopped_by")),
+	    "max_time");
+	runs = json_array_size(json_object_get(r, "times"));
+	/* Runs average 0.15 s: about 8 fit in 1.2 s, never 100. */
+	cr_assert_geq(runs, 3);
+	cr_assert_leq(runs, 10, "%zu runs", runs);
+	/* No run was started that was expected to end past the budget. */
+	cr_assert_leq(jnum(r, "convergence.measure_seconds"), 1.2 + 0.25);
+	json_decref(b);
+	cli_free(&c);
+	free(state);
+	free(out);
+	free(dir);
+}
+
+Test(output, log_keeps_the_output_and_show_output_passes_it, .timeout = 60)
+{
+	struct cli c;
+	char *dir = scratch_dir("log"), *log = path_join(dir, "log");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	cli_run(&c, NULL, NULL, 60,
+	    (const char *[]){"--no-prebuild", "-w", "1", "-r", "2",
+	        "--max-runs", "2", "--log", log, "--", "/bin/echo", "marker",
+	        NULL});
+	cr_assert_eq(c.status, 0, "%s", c.err);
+	/* The summary names the command; the output itself must not pass. */
+	cr_assert_null(strstr(c.out, "\nmarker\n"), "%s", c.out);
+	cr_assert_neq(strncmp(c.out, "marker\n", 7), 0, "%s", c.out);
+	f = fopen(log, "r");
+	cr_assert_not_null(f);
+	cr_assert(getdelim(&text, &len, '\0', f) > 0);
+	fclose(f);
+	cr_assert_not_null(strstr(text, "==> bench-tests: warm-up 1/1"));
+	cr_assert_not_null(strstr(text, "==> bench-tests: run 2/2"));
+	cr_assert_not_null(strstr(text, "marker\n"));
+	free(text);
+	cli_free(&c);
+
+	cli_run(&c, NULL, NULL, 60,
+	    (const char *[]){"--no-prebuild", "-w", "0", "-r", "1",
+	        "--show-output", "--", "/bin/echo", "marker", NULL});
+	cr_assert_eq(c.status, 0, "%s", c.err);
+	cr_assert_not_null(strstr(c.out, "marker\n"), "%s", c.out);
+	cr_assert_eq(strncmp(c.out, "marker\n", 7), 0, "%s", c.out);
+	cli_free(&c);
+	free(log);
+	free(dir);
+}
+
+Test(output, quiet_prints_nothing_and_writes_atomically, .timeout = 60)
+{
+	struct cli c;
+	char *dir = scratch_dir("quiet"), *out = path_join(dir, "b.json");
+	char *cmd;
+	json_t *b;
+
+	cli_run(&c, dir, NULL, 60,
+	    (const char *[]){"--no-prebuild", "-q", "-w", "0", "-r", "2", "-o",
+	        "b.json", "--", "true", NULL});
+	cr_assert_eq(c.status, 0, "%s", c.err);
+	cr_assert_str_eq(c.out, "");
+	b = json_file(out);
+	json_decref(b);
+	/* Nothing but the baseline is left in the directory. */
+	cr_assert(asprintf(&cmd, "test \"$(ls -A '%s')\" = b.json", dir) > 0);
+	cr_assert_eq(system(cmd), 0, "temporary files left in %s", dir);
+	free(cmd);
+	cli_free(&c);
+	free(out);
+	free(dir);
+}
+
+Test(output, progress_line_on_a_terminal, .timeout = 60)
+{
+	char *cmd;
+
+	/* script(1) gives bench-tests a pseudo-terminal. */
+	cr_assert(asprintf(&cmd,
+	              "script -qec \"'%s' --no-prebuild -w 1 -r 2 --max-runs 2 "
+	              "-- '%s' sleep 1.2\" /dev/null",
+	              bench_bin(), behave_bin()) > 0);
+	{
+		FILE *p = popen(cmd, "r");
+		char *text = NULL;
+		size_t len = 0;
+
+		cr_assert_not_null(p);
+		cr_assert(getdelim(&text, &len, '\0', p) > 0);
+		cr_assert_eq(pclose(p), 0);
+		cr_assert_not_null(strstr(text, "Warm-up 1/1"), "%s", text);
+		cr_assert_not_null(strstr(text, "Run 2/2"), "%s", text);
+		cr_assert_not_null(strstr(text, "ETA"), "%s", text);
+		cr_assert_not_null(strstr(text, "\r\033[K"), "%s", text);
+		/* Colours on a terminal, and ± in a UTF-8 locale or +-. */
+		cr_assert_not_null(strstr(text, "\033[1;32m"), "%s", text);
+		free(text);
+	}
+	free(cmd);
+	cr_assert(asprintf(&cmd,
+	              "NO_COLOR=1 script -qec \"'%s' --no-prebuild -w 0 -r 1 "
+	              "-- true\" /dev/null",
+	              bench_bin()) > 0);
+	{
+		FILE *p = popen(cmd, "r");
+		char *text = NULL;
+		size_t len = 0;
+
+		cr_assert(getdelim(&text, &len, '\0', p) > 0);
+		pclose(p);
+		cr_assert_null(strstr(text, "\033[1;32m"), "%s", text);
+		cr_assert_not_null(strstr(text, "Benchmark 1: true"));
+		free(text);
+	}
+	free(cmd);
+}
+
+Test(usage, bad_input_is_a_clear_error_with_status_2, .timeout = 60)
+{
+	static const struct {
+		const char *args[8];
+		const char *words;
+	} cases[] = {
+	    {{"--frobnicate", NULL}, "unknown option '--frobnicate'"},
+	    {{"--runs", "0", NULL}, "--runs must be at least 1"},
+	    {{"--runs", "many", NULL}, "'many' is not a valid count"},
+	    {{"--runs", "5", "--max-runs", "2", NULL},
+	        "--max-runs 2 is less than --runs 5"},
+	    {{"--tolerance", "7", NULL}, "not a fraction"},
+	    {{"--timeout", "soon", NULL}, "not a duration"},
+	    {{"--workspace", "/nonexistent/ws", NULL},
+	        "workspace '/nonexistent/ws': No such file"},
+	    {{"--workspace", "/proc/version", NULL}, "not a directory"},
+	    {{"--workspace", "/", NULL},
+	        "'/' is not a cargo workspace (no Cargo.toml)"},
+	    {{"--no-prebuild", "--output", "/nonexistent/out.json", "--",
+	         "true", NULL},
+	        "cannot write the output file '/nonexistent/out.json'"},
+	    {{"--no-prebuild", "--", "/no/such/program", NULL},
+	        "command not found: '/no/such/program'"},
+	    {{"frobnicate", NULL}, "unknown command 'frobnicate'"},
+	    {{"--show-output", "--log", "x", NULL}, "cannot be combined"},
+	};
+	struct cli c;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		cli_run(&c, NULL, NULL, 30, cases[i].args);
+		cr_expect_eq(c.status, 2, "case %zu: exit %d", i, c.status);
+		cr_expect_not_null(strstr(c.err, cases[i].words),
+		    "case %zu: '%s' not in:\n%s", i, cases[i].words, c.err);
+		cr_expect_str_eq(c.out, "", "case %zu printed on stdout", i);
+		cli_free(&c);
+	}
+}
+
+Test(usage, no_cargo_on_path, .timeout = 60)
+{
+	struct cli c;
+
+	cli_run(&c, example_workspace(),
+	    (const char *[]){"PATH=/nonexistent", NULL}, 30,
+	    (const char *[]){"--runs", "1", NULL});
+	cr_assert_eq(c.status, 2);
+	cr_assert_not_null(
+	    strstr(c.err, "cargo was not found on PATH"), "%s", c.err);
+	cli_free(&c);
+}
+
+Test(usage, help_and_version, .timeout = 30)
+{
+	struct cli c;
+
+	cli_run(&c, NULL, NULL, 30, (const char *[]){"--help", NULL});
+	cr_assert_eq(c.status, 0);
+	cr_assert_not_null(strstr(c.out, "Exit status"));
+	cli_free(&c);
+	cli_run(&c, NULL, NULL, 30, (const char *[]){"run", "--help", NULL});
+	cr_assert_eq(c.status, 0);
+	cr_assert_not_null(strstr(c.out, "--max-runs"));
+	cr_assert_not_null(strstr(c.out, "130 interrupted"));
+	cli_free(&c);
+	cli_run(&c, NULL, NULL, 30, (const char *[]){"--version", NULL});
+	cr_assert_eq(c.status, 0);
+	cr_assert_not_null(strstr(c.out, "bench-tests " PACKAGE_VERSION));
+	cli_free(&c);
+}
+
+Test(cargo, example_workspace_with_the_real_cargo, .timeout = 600)
+{
+	struct cli c;
+	char *dir = scratch_dir("cargo"), *out = path_join(dir, "b.json");
+	json_t *b, *r, *env;
+
+	cli_run(&c, NULL, NULL, 590,
+	    (const char *[]){"--workspace", example_workspace(), "--runs", "2",
+	        "--warmup", "1", "--max-runs", "4", "--label", "ci", "--output",
+	        out, NULL});
+	cr_assert_eq(c.status, 0, "exit %d:\n%s", c.status, c.err);
+	cr_assert_not_null(strstr(c.err, "pre-building"), "%s", c.err);
+	cr_assert_not_null(
+	    strstr(c.out, "Benchmark 1: cargo test --workspace"), "%s", c.out);
+	b = json_file(out);
+	r = first_result(b);
+	cr_assert_str_eq(json_string_value(json_object_get(r, "command")),
+	    "cargo test --workspace");
+	cr_assert_str_eq(json_string_value(json_object_get(b, "label")), "ci");
+	cr_assert_str_eq(json_string_value(json_object_get(
+	                     json_object_get(b, "settings"), "prebuild")),
+	    "cargo test --workspace --no-run");
+	env = json_object_get(b, "environment");
+	cr_assert_eq(strncmp(json_string_value(json_object_get(env, "rustc")),
+	                 "rustc ", 6),
+	    0);
+	cr_assert_eq(strncmp(json_string_value(json_object_get(env, "cargo")),
+	                 "cargo ", 6),
+	    0);
+	cr_assert_geq(json_array_size(json_object_get(r, "times")), 2);
+	/* Test binaries ran: real CPU time, and no compilation (pre-built). */
+	cr_assert_gt(jnum(r, "user"), 0.05);
+	cr_assert_lt(jnum(r, "mean"), 30.0);
+	json_decref(b);
+	cli_free(&c);
+	free(out);
+	free(dir);
+}
+
+Test(cargo, failing_prebuild_shows_its_output, .timeout = 300)
+{
+	struct cli c;
+	char *dir = scratch_dir("broken"), *cmd;
+
+	cr_assert(
+	    asprintf(&cmd,
+	        "mkdir -p '%s/src' && printf '[package]\\nname = "
+	        "\"broken\"\\nversion = \"0.1.0\"\\nedition = \"2021\"\\n' "
+	        "> '%s/Cargo.toml' && printf 'pub fn f() -> u32 { "
+	        "\"not a number\" }\\n' > '%s/src/lib.rs'",
+	        dir, dir, dir) > 0);
+	cr_assert_eq(system(cmd), 0);
+	free(cmd);
+	cli_run(&c, NULL, NULL, 290,
+	    (const char *[]){"--workspace", dir, "--runs", "1", NULL});
+	cr_assert_eq(c.status, 2, "exit %d: %s", c.status, c.err);
+	cr_assert_not_null(
+	    strstr(c.err, "the pre-build 'cargo test --workspace "
+	                  "--no-run' exited with status 101"),
+	    "%s", c.err);
+	cr_assert_not_null(strstr(c.err, "the end of its output"), "%s", c.err);
+	cr_assert_not_null(strstr(c.err, "mismatched types"), "%s", c.err);
+	cli_free(&c);
+	free(dir);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct criterion_test_set *tests = criterion_initialize();
+	int result = 0;
+
+	/* One test at a time: their timings must not disturb each other. */
+	criterion_options.jobs = 1;
+	if (criterion_handle_args(argc, argv, true))
+		result = !criterion_run_all_tests(tests);
+	criterion_finalize(tests);
+	return result;
+}

@@ -1,0 +1,197 @@
+/*
+ * behave.c: a program whose behaviour is known, for the integration tests.
+ *
+ *   behave user SECONDS      burn SECONDS of user CPU time
+ *   behave sys SECONDS       burn SECONDS of system CPU time
+ *   behave sleep SECONDS     sleep, using no CPU
+ *   behave fork-user SECONDS a child burns SECONDS of user CPU; we wait
+ *   behave alloc MIB         touch MIB mebibytes of memory, then exit
+ *   behave exit CODE         exit with CODE
+ *   behave signal SIG        kill ourselves with signal number SIG
+ *   behave hang PIDFILE      write our pid (and a child's) to PIDFILE, then
+ *                            sleep forever, ignoring SIGTERM
+ *   behave orphan PIDFILE    fork a grandchild that outlives us (it sleeps
+ *                            forever in our process group); write its pid
+ *   behave pidlog FILE SECONDS  append our pid to FILE, then sleep
+ *   behave alternate FILE A B   sleep A seconds on odd calls, B on even
+ *                            ones (a counter is kept in FILE)
+ *
+ * CPU burning measures its own rusage, so the time burnt is what was asked
+ * whatever else the machine does.  Built without sanitizers.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double
+cpu(int user)
+{
+	struct rusage ru;
+	struct timeval *tv;
+
+	getrusage(RUSAGE_SELF, &ru);
+	tv = user ? &ru.ru_utime : &ru.ru_stime;
+	return (double)tv->tv_sec + (double)tv->tv_usec * 1e-6;
+}
+
+static volatile unsigned long sink;
+
+static void
+burn_user(double seconds)
+{
+	unsigned long i, x = 1;
+
+	while (cpu(1) < seconds) {
+		for (i = 0; i < 1000000; i++)
+			x = x * 6364136223846793005UL + 1442695040888963407UL;
+		sink = x;
+	}
+}
+
+static void
+burn_sys(double seconds)
+{
+	static char buf[1 << 20];
+	int fd = open("/dev/zero", O_RDONLY);
+
+	if (fd < 0) {
+		perror("/dev/zero");
+		exit(99);
+	}
+	/* Reading /dev/zero is a kernel memset: nearly all system time. */
+	while (cpu(0) < seconds) {
+		if (read(fd, buf, sizeof(buf)) < 0) {
+			perror("read");
+			exit(99);
+		}
+	}
+	close(fd);
+}
+
+static void
+sleep_for(double seconds)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)seconds;
+	ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static void
+write_pid(const char *path, pid_t pid)
+{
+	FILE *f = fopen(path, "a");
+
+	if (f == NULL) {
+		perror(path);
+		exit(99);
+	}
+	fprintf(f, "%ld\n", (long)pid);
+	fclose(f);
+}
+
+static int
+usage(void)
+{
+	fprintf(stderr, "usage: behave user|sys|sleep|fork-user SECONDS | "
+	                "alloc MIB | exit CODE | signal SIG | hang PIDFILE | "
+	                "orphan PIDFILE | pidlog FILE SECONDS | alternate "
+	                "FILE A B\n");
+	return 99;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *mode;
+	pid_t pid;
+	int status;
+
+	if (argc < 3)
+		return usage();
+	mode = argv[1];
+	if (strcmp(mode, "user") == 0)
+		burn_user(atof(argv[2]));
+	else if (strcmp(mode, "sys") == 0)
+		burn_sys(atof(argv[2]));
+	else if (strcmp(mode, "sleep") == 0)
+		sleep_for(atof(argv[2]));
+	else if (strcmp(mode, "fork-user") == 0) {
+		pid = fork();
+		if (pid == 0) {
+			burn_user(atof(argv[2]));
+			_exit(0);
+		}
+		if (pid < 0 || waitpid(pid, &status, 0) != pid)
+			return 98;
+	} else if (strcmp(mode, "alloc") == 0) {
+		size_t size = (size_t)atol(argv[2]) << 20;
+		size_t i;
+		char *p = malloc(size);
+
+		if (p == NULL)
+			return 97;
+		for (i = 0; i < size; i += 4096)
+			p[i] = (char)i;
+		sink = (unsigned long)p[size / 2];
+		free(p);
+	} else if (strcmp(mode, "exit") == 0)
+		return atoi(argv[2]);
+	else if (strcmp(mode, "signal") == 0) {
+		signal(atoi(argv[2]), SIG_DFL);
+		raise(atoi(argv[2]));
+		return 96;
+	} else if (strcmp(mode, "hang") == 0) {
+		signal(SIGTERM, SIG_IGN);
+		pid = fork();
+		if (pid == 0) {
+			for (;;)
+				pause();
+		}
+		write_pid(argv[2], getpid());
+		write_pid(argv[2], pid);
+		for (;;)
+			pause();
+	} else if (strcmp(mode, "orphan") == 0) {
+		pid = fork();
+		if (pid == 0) {
+			if (fork() == 0) {
+				write_pid(argv[2], getpid());
+				for (;;)
+					pause();
+			}
+			_exit(0);
+		}
+		waitpid(pid, &status, 0);
+		/* Give the grandchild time to write its pid. */
+		sleep_for(0.05);
+	} else if (strcmp(mode, "pidlog") == 0 && argc >= 4) {
+		write_pid(argv[2], getpid());
+		sleep_for(atof(argv[3]));
+	} else if (strcmp(mode, "alternate") == 0 && argc >= 5) {
+		FILE *f = fopen(argv[2], "r+");
+		long n = 0;
+
+		if (f == NULL)
+			f = fopen(argv[2], "w+");
+		if (f == NULL)
+			return 95;
+		if (fscanf(f, "%ld", &n) != 1)
+			n = 0;
+		rewind(f);
+		fprintf(f, "%ld\n", n + 1);
+		fclose(f);
+		sleep_for(atof(n % 2 == 0 ? argv[3] : argv[4]));
+	} else
+		return usage();
+	return 0;
+}
