@@ -4,6 +4,7 @@
 #ifndef BENCH_SRC_BENCH_H
 #define BENCH_SRC_BENCH_H
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -188,6 +189,55 @@ int measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 int measure_prebuild(const struct measure_opts *o, char *const *argv,
     const char *dir, const char *display);
 
+/* session.c: the options and the flow every measuring command shares. */
+struct session_opts {
+	struct measure_opts m;
+	const char *workspace;
+	const char *output;
+	const char *label;
+	const char *log;
+	const char *color;
+	const char *prebuild; /* --prebuild CMD */
+	int no_prebuild;
+	int quiet;
+	int max_runs_given;
+};
+
+struct session {
+	struct session_opts *o;
+	char *ws;           /* the workspace, resolved */
+	struct baseline *b; /* what the session measured */
+};
+
+#define SESSION_SHORTOPTS "C:l:o:qr:w:"
+
+extern const struct option session_options[];
+extern const char *const session_usage[];
+void session_opts_init(struct session_opts *o);
+/* Handle a shared option (getopt code c); 0 when it is not one. */
+int session_option(struct session_opts *o, const char *cmd, int c, char *arg);
+/* Check the options together; a usage error exits 2. */
+void session_opts_check(struct session_opts *o, const char *cmd);
+/* own options followed by the shared ones (caller frees the array). */
+struct option *session_merge_options(const struct option *own);
+/* 1 when argv[0] names cargo. */
+int session_is_cargo(const char *arg0);
+/*
+ * Resolve the workspace (with needs_cargo, it must hold a Cargo.toml and
+ * cargo must be on PATH), check the output path, open the log, record the
+ * environment and warn about it.  Exits 2 on a usage error.
+ */
+void session_open(struct session *s, struct session_opts *o, int needs_cargo);
+/* Pre-build; returns an exit status (0 to go on). */
+int session_prebuild(struct session *s, char *const *argv, const char *display);
+/* Measure argv as benchmark name (NULL: the command); an exit status. */
+int session_measure(struct session *s, const char *name, char *const *argv,
+    struct bench_result **out);
+/* Write the baseline to path (not when no run finished); 0 or -1. */
+int session_write(struct session *s, const char *path);
+/* Write --output, end what is left, free; returns the final status. */
+int session_close(struct session *s, int status);
+
 /* cmd.c: the command table and helpers shared by the subcommands. */
 struct cmd_entry {
 	const char *name;
@@ -205,6 +255,9 @@ void cmd_print_usage(const char *const *lines);
 /* Print "Try 'bench-tests CMD --help'" after a usage error and exit 2. */
 void cmd_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
+/* Report a getopt_long error (c is what it returned) and exit 2. */
+void cmd_getopt_error(const char *cmd, int argc, char **argv, int c)
+    __attribute__((noreturn));
 /* Join argv into one display string with shell quoting where needed. */
 char *cmd_join_argv(char *const *argv);
 

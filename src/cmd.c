@@ -4,6 +4,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -48,6 +49,20 @@ cmd_usage_error(const char *cmd, const char *fmt, ...)
 	fprintf(stderr, "\nTry '%s%s%s --help' for more information.\n",
 	    msgs_progname, cmd != NULL ? " " : "", cmd != NULL ? cmd : "");
 	exit(BENCH_EXIT_USAGE);
+}
+
+void
+cmd_getopt_error(const char *cmd, int argc, char **argv, int c)
+{
+	const char *arg = optind - 1 < argc ? argv[optind - 1] : "?";
+
+	if (c == ':')
+		cmd_usage_error(cmd, "option '%s' needs a value", arg);
+	if (optopt != 0 && optopt < 256)
+		cmd_usage_error(cmd, "unknown option '-%c'", optopt);
+	if (optopt != 0)
+		cmd_usage_error(cmd, "option '%s' needs a value", arg);
+	cmd_usage_error(cmd, "unknown option '%s'", arg);
 }
 
 size_t

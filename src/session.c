@@ -1,0 +1,425 @@
+/*
+ * session.c: what every measuring command (run, sweep, check, profile)
+ * shares: the measurement options, and a session that resolves the
+ * workspace, records the environment, pre-builds, measures and writes the
+ * baseline.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+enum {
+	OPT_COLOR = 1000,
+	OPT_CONFIDENCE,
+	OPT_IGNORE_FAILURE,
+	OPT_LOG,
+	OPT_MAX_RUNS,
+	OPT_MAX_TIME,
+	OPT_NO_IGNORE_FAILURE,
+	OPT_NO_PREBUILD,
+	OPT_NO_QUIET,
+	OPT_NO_SHOW_OUTPUT,
+	OPT_OUTLIER,
+	OPT_PREBUILD,
+	OPT_SHOW_OUTPUT,
+	OPT_TIMEOUT,
+	OPT_TOLERANCE
+};
+
+const struct option session_options[] = {
+    {"color", required_argument, NULL, OPT_COLOR},
+    {"confidence", required_argument, NULL, OPT_CONFIDENCE},
+    {"ignore-failure", no_argument, NULL, OPT_IGNORE_FAILURE},
+    {"label", required_argument, NULL, 'l'},
+    {"log", required_argument, NULL, OPT_LOG},
+    {"max-runs", required_argument, NULL, OPT_MAX_RUNS},
+    {"max-time", required_argument, NULL, OPT_MAX_TIME},
+    {"no-ignore-failure", no_argument, NULL, OPT_NO_IGNORE_FAILURE},
+    {"no-prebuild", no_argument, NULL, OPT_NO_PREBUILD},
+    {"no-quiet", no_argument, NULL, OPT_NO_QUIET},
+    {"no-show-output", no_argument, NULL, OPT_NO_SHOW_OUTPUT},
+    {"outlier-threshold", required_argument, NULL, OPT_OUTLIER},
+    {"output", required_argument, NULL, 'o'},
+    {"prebuild", required_argument, NULL, OPT_PREBUILD},
+    {"quiet", no_argument, NULL, 'q'}, {"runs", required_argument, NULL, 'r'},
+    {"show-output", no_argument, NULL, OPT_SHOW_OUTPUT},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"tolerance", required_argument, NULL, OPT_TOLERANCE},
+    {"warmup", required_argument, NULL, 'w'},
+    {"workspace", required_argument, NULL, 'C'}, {NULL, 0, NULL, 0}};
+
+const char *const session_usage[] = {
+    "Measurement options (shared by run, sweep, check and profile):",
+    "  -C, --workspace DIR     the workspace (default: the current "
+    "directory)",
+    "  -r, --runs N            measured runs, at least (default 5)",
+    "  -w, --warmup N          warm-up runs, discarded (default 3)",
+    "      --tolerance F       add runs while the CV of wall time exceeds F",
+    "                          (default 0.05; 5% works too)",
+    "      --max-runs N        at most N measured runs (default 30)",
+    "      --max-time DURATION a budget for warm-ups and runs: no run is "
+    "added",
+    "                          that would end past it (default: none)",
+    "      --prebuild CMD      pre-build with CMD (run by /bin/sh -c)",
+    "      --no-prebuild       skip the pre-build",
+    "      --timeout DURATION  end a run (its whole process group) after "
+    "this",
+    "      --ignore-failure    keep measuring when the command fails",
+    "      --show-output       let the command write to the terminal",
+    "      --log FILE          append the command's output to FILE",
+    "  -o, --output FILE       write the baseline JSON to FILE, atomically",
+    "  -l, --label NAME        a label stored in the baseline (e.g. "
+    "nightly)",
+    "      --confidence F      level of the confidence intervals (0.95)",
+    "      --outlier-threshold Z",
+    "                          modified z-score of an outlier (3.5); "
+    "outliers",
+    "                          are reported, never dropped",
+    "  -q, --quiet             no progress line, no summary",
+    "      --color WHEN        auto, always or never (NO_COLOR is honoured)",
+    "", "Durations are seconds or take a unit: 500ms, 30s, 10m, 1h.", NULL};
+
+void
+session_opts_init(struct session_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->m.warmup = 3;
+	o->m.runs = 5;
+	o->m.max_runs = 30;
+	o->m.tolerance = 0.05;
+	o->m.ci_level = 0.95;
+	o->m.outlier_threshold = STATS_OUTLIER_THRESHOLD;
+	o->m.log_fd = -1;
+	o->m.null_fd = -1;
+	o->workspace = ".";
+}
+
+int
+session_option(struct session_opts *o, const char *cmd, int c, char *arg)
+{
+	char *end;
+
+	switch (c) {
+	case 'C':
+		o->workspace = arg;
+		break;
+	case 'l':
+		o->label = arg;
+		break;
+	case 'o':
+		o->output = arg;
+		break;
+	case 'q':
+		o->quiet = 1;
+		break;
+	case 'r':
+		o->m.runs = cmd_parse_count("--runs", arg, 1);
+		break;
+	case 'w':
+		o->m.warmup = cmd_parse_count("--warmup", arg, 0);
+		break;
+	case OPT_COLOR:
+		if (strcmp(arg, "auto") != 0 && strcmp(arg, "always") != 0 &&
+		    strcmp(arg, "never") != 0)
+			cmd_usage_error(cmd,
+			    "--color: '%s' is not auto, always or never", arg);
+		o->color = arg;
+		break;
+	case OPT_CONFIDENCE:
+		o->m.ci_level = cmd_parse_fraction("--confidence", arg);
+		break;
+	case OPT_IGNORE_FAILURE:
+		o->m.ignore_failure = 1;
+		break;
+	case OPT_NO_IGNORE_FAILURE:
+		o->m.ignore_failure = 0;
+		break;
+	case OPT_LOG:
+		o->log = arg;
+		break;
+	case OPT_MAX_RUNS:
+		o->m.max_runs = cmd_parse_count("--max-runs", arg, 1);
+		o->max_runs_given = 1;
+		break;
+	case OPT_MAX_TIME:
+		o->m.max_time = cmd_parse_seconds("--max-time", arg, 0);
+		break;
+	case OPT_NO_PREBUILD:
+		o->no_prebuild = 1;
+		o->prebuild = NULL;
+		break;
+	case OPT_PREBUILD:
+		o->prebuild = arg;
+		o->no_prebuild = 0;
+		break;
+	case OPT_NO_QUIET:
+		o->quiet = 0;
+		break;
+	case OPT_OUTLIER:
+		o->m.outlier_threshold = strtod(arg, &end);
+		if (*end != '\0' || end == arg ||
+		    !(o->m.outlier_threshold > 0 &&
+		        o->m.outlier_threshold < 1e6))
+			cmd_usage_error(cmd,
+			    "--outlier-threshold: '%s' is not a positive "
+			    "number",
+			    arg);
+		break;
+	case OPT_SHOW_OUTPUT:
+		o->m.show_output = 1;
+		break;
+	case OPT_NO_SHOW_OUTPUT:
+		o->m.show_output = 0;
+		break;
+	case OPT_TIMEOUT:
+		o->m.timeout = cmd_parse_seconds("--timeout", arg, 0);
+		break;
+	case OPT_TOLERANCE:
+		o->m.tolerance = cmd_parse_fraction("--tolerance", arg);
+		break;
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+void
+session_opts_check(struct session_opts *o, const char *cmd)
+{
+	if (o->m.max_runs < o->m.runs) {
+		if (o->max_runs_given)
+			cmd_usage_error(cmd,
+			    "--max-runs %zu is less than --runs %zu",
+			    o->m.max_runs, o->m.runs);
+		o->m.max_runs = o->m.runs;
+	}
+	if (o->m.show_output && o->log != NULL)
+		cmd_usage_error(cmd,
+		    "--show-output and --log cannot be combined (bench-tests "
+		    "never reads the command's output while it runs)");
+}
+
+int
+session_is_cargo(const char *arg0)
+{
+	const char *slash = strrchr(arg0, '/');
+
+	return strcmp(slash != NULL ? slash + 1 : arg0, "cargo") == 0;
+}
+
+/* Exit 2 unless dir holds a Cargo.toml and cargo can be found. */
+static void
+require_workspace(const char *dir, const char *given)
+{
+	char *manifest = NULL;
+	struct stat st;
+
+	xasprintf(&manifest, "%s/Cargo.toml", dir);
+	if (stat(manifest, &st) != 0 || !S_ISREG(st.st_mode))
+		fatalx(BENCH_EXIT_USAGE,
+		    "'%s' is not a cargo workspace (no Cargo.toml); choose "
+		    "one with --workspace DIR",
+		    given);
+	free(manifest);
+	if (!spawn_in_path("cargo"))
+		fatalx(BENCH_EXIT_USAGE,
+		    "cargo was not found on PATH (it runs the test suite); "
+		    "install Rust with rustup or fix PATH");
+}
+
+void
+session_open(struct session *s, struct session_opts *o, int needs_cargo)
+{
+	struct baseline *b;
+	struct stat st;
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	s->o = o;
+	msgs_quiet = o->quiet;
+	term_init(o->color, o->quiet, o->m.show_output);
+
+	s->ws = file_realpath(o->workspace);
+	if (s->ws == NULL)
+		fatalx(BENCH_EXIT_USAGE, "workspace '%s': %s", o->workspace,
+		    strerror(errno));
+	if (stat(s->ws, &st) != 0 || !S_ISDIR(st.st_mode))
+		fatalx(BENCH_EXIT_USAGE, "workspace '%s' is not a directory",
+		    o->workspace);
+	if (needs_cargo)
+		require_workspace(s->ws, o->workspace);
+
+	if (o->output != NULL && file_check_writable(o->output) != 0)
+		fatalx(BENCH_EXIT_USAGE,
+		    "cannot write the output file '%s': %s", o->output,
+		    strerror(errno));
+	if (o->log != NULL) {
+		o->m.log_fd = open(
+		    o->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+		if (o->m.log_fd < 0)
+			fatalx(BENCH_EXIT_USAGE,
+			    "cannot open the log file '%s': %s", o->log,
+			    strerror(errno));
+	}
+	o->m.null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (o->m.null_fd < 0)
+		fatalx(BENCH_EXIT_USAGE, "/dev/null: %s", strerror(errno));
+
+	spawn_init();
+
+	b = s->b = report_baseline_create();
+	b->id = host_uuid();
+	b->created = host_now_iso8601();
+	b->tool_version = xstrdup(PACKAGE_VERSION);
+	b->label = o->label != NULL ? xstrdup(o->label) : NULL;
+	b->workspace = xstrdup(s->ws);
+	b->settings.warmup = o->m.warmup;
+	b->settings.runs = o->m.runs;
+	b->settings.max_runs = o->m.max_runs;
+	b->settings.max_time = o->m.max_time;
+	b->settings.tolerance = o->m.tolerance;
+	b->settings.timeout = o->m.timeout;
+	b->settings.ci_level = o->m.ci_level;
+	b->settings.outlier_threshold = o->m.outlier_threshold;
+	b->settings.ignore_failure = o->m.ignore_failure;
+
+	host_probe(&b->env);
+	host_check(&b->env);
+	for (i = 0; b->env.warnings != NULL && b->env.warnings[i] != NULL; i++)
+		warnf("%s", b->env.warnings[i]);
+	host_probe_toolchain(&b->env, s->ws);
+}
+
+int
+session_prebuild(struct session *s, char *const *argv, const char *display)
+{
+	int rc;
+
+	if (s->b->settings.prebuild == NULL)
+		s->b->settings.prebuild = xstrdup(display);
+	else {
+		char *both = NULL;
+
+		xasprintf(&both, "%s; %s", s->b->settings.prebuild, display);
+		free(s->b->settings.prebuild);
+		s->b->settings.prebuild = both;
+	}
+	rc = measure_prebuild(&s->o->m, argv, s->ws, display);
+	if (rc == MEASURE_OK)
+		return BENCH_EXIT_OK;
+	return rc == MEASURE_INTERRUPTED ? BENCH_EXIT_INTERRUPTED
+	                                 : BENCH_EXIT_USAGE;
+}
+
+int
+session_measure(struct session *s, const char *name, char *const *argv,
+    struct bench_result **out)
+{
+	struct bench_result *r;
+	struct bench_cmd c;
+	int rc;
+
+	c.argv = (char **)argv;
+	c.command = cmd_join_argv(argv);
+	c.name = xstrdup(name != NULL ? name : c.command);
+	c.dir = s->ws;
+	r = report_baseline_add_result(s->b);
+	rc = measure_benchmark(&s->o->m, &c, r);
+	free(c.command);
+	free(c.name);
+	if (out != NULL)
+		*out = r;
+	switch (rc) {
+	case MEASURE_OK:
+		return BENCH_EXIT_OK;
+	case MEASURE_INTERRUPTED:
+		s->b->complete = 0;
+		return BENCH_EXIT_INTERRUPTED;
+	case MEASURE_FAILED:
+		return BENCH_EXIT_CMD_FAILED;
+	default:
+		return BENCH_EXIT_USAGE;
+	}
+}
+
+int
+session_write(struct session *s, const char *path)
+{
+	struct bench_error err;
+	char *text;
+	size_t i, runs = 0;
+	int rc;
+
+	for (i = 0; i < s->b->n_results; i++)
+		runs += s->b->results[i].n_runs;
+	if (runs == 0) {
+		warnf("no run finished: '%s' is left as it was", path);
+		return 0;
+	}
+	text = report_baseline_dump(s->b, &err);
+	if (text == NULL) {
+		errorf("%s", err.text);
+		return -1;
+	}
+	rc = file_write_atomic(path, text, strlen(text));
+	if (rc != 0)
+		errorf("cannot write '%s': %s", path, strerror(errno));
+	else if (!s->b->complete)
+		notef("wrote %zu finished run%s to %s, marked incomplete", runs,
+		    runs == 1 ? "" : "s", path);
+	free(text);
+	return rc;
+}
+
+int
+session_close(struct session *s, int status)
+{
+	int sig;
+
+	if (status == BENCH_EXIT_OK || status == BENCH_EXIT_INTERRUPTED) {
+		host_loadavg(s->b->env.load_after);
+		if (s->o->output != NULL && session_write(s, s->o->output) != 0)
+			status = BENCH_EXIT_USAGE;
+	}
+	sig = spawn_interrupted();
+	if (sig != 0) {
+		status = BENCH_EXIT_INTERRUPTED;
+		errorf("interrupted by SIG%s", sigabbrev_np(sig));
+	}
+	spawn_reap_all();
+	report_baseline_free(s->b);
+	s->b = NULL;
+	free(s->ws);
+	s->ws = NULL;
+	if (s->o->m.log_fd >= 0)
+		close(s->o->m.log_fd);
+	if (s->o->m.null_fd >= 0)
+		close(s->o->m.null_fd);
+	return status;
+}
+
+struct option *
+session_merge_options(const struct option *own)
+{
+	size_t n = 0, m = 0;
+	struct option *all;
+
+	while (own[n].name != NULL)
+		n++;
+	while (session_options[m].name != NULL)
+		m++;
+	all = xcalloc(n + m + 1, sizeof(*all));
+	memcpy(all, own, n * sizeof(*all));
+	memcpy(all + n, session_options, (m + 1) * sizeof(*all));
+	return all;
+}
