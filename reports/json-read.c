@@ -394,6 +394,83 @@ read_settings(struct rd *rd, json_t *o, struct bench_settings *s)
 }
 
 static int
+read_tests(struct rd *rd, json_t *o, struct test_report *t)
+{
+	json_t *bins, *e, *slow, *c;
+	size_t i, j, saved;
+	int64_t v;
+
+	if (!json_is_object(o))
+		return rd_fail(rd, NULL, "expected an object");
+	if (get_str(rd, o, "command", 0, &t->command) < 0)
+		return -1;
+	v = 0;
+	if (get_int(rd, o, "exit_code", 0, -1, 255, &v) < 0)
+		return -1;
+	t->exit_code = (int)v;
+	bins = get(rd, o, "binaries", 1);
+	if (bins == NULL)
+		return -1;
+	if (!json_is_array(bins) || json_array_size(bins) > MAX_RESULTS)
+		return rd_fail(rd, "binaries", "expected an array");
+	t->binaries =
+	    reportp_xcalloc(json_array_size(bins), sizeof(*t->binaries));
+	json_array_foreach(bins, i, e)
+	{
+		struct test_binary *b = &t->binaries[i];
+
+		saved = path_push(rd, "binaries[%zu]", i);
+		t->n_binaries++;
+		b->exec_time = NAN;
+		if (!json_is_object(e))
+			return rd_fail(rd, NULL, "expected an object");
+		if (get_str(rd, e, "name", 1, &b->name) < 0 ||
+		    get_str(rd, e, "source", 0, &b->source) < 0 ||
+		    get_str(rd, e, "executable", 0, &b->executable) < 0 ||
+		    get_int(rd, e, "passed", 0, 0, INT64_MAX, &b->passed) < 0 ||
+		    get_int(rd, e, "failed", 0, 0, INT64_MAX, &b->failed) < 0 ||
+		    get_int(rd, e, "ignored", 0, 0, INT64_MAX, &b->ignored) <
+		        0 ||
+		    get_int(rd, e, "measured", 0, 0, INT64_MAX, &b->measured) <
+		        0 ||
+		    get_int(rd, e, "filtered_out", 0, 0, INT64_MAX,
+		        &b->filtered_out) < 0 ||
+		    get_num(rd, e, "exec_time", 0, &b->exec_time) < 0 ||
+		    get_bool(rd, e, "finished", 0, &b->finished) < 0)
+			return -1;
+		slow = get(rd, e, "slowest", 0);
+		if (slow != NULL && !json_is_null(slow)) {
+			if (!json_is_array(slow) ||
+			    json_array_size(slow) > MAX_RUNS)
+				return rd_fail(
+				    rd, "slowest", "expected an array");
+			b->slowest = reportp_xcalloc(
+			    json_array_size(slow), sizeof(*b->slowest));
+			json_array_foreach(slow, j, c)
+			{
+				struct test_case *tc = &b->slowest[j];
+
+				b->n_slowest++;
+				tc->exec_time = NAN;
+				if (!json_is_object(c))
+					return rd_fail(
+					    rd, "slowest", "expected objects");
+				if (get_str(rd, c, "name", 1, &tc->name) < 0 ||
+				    get_str(rd, c, "event", 0, &tc->event) <
+				        0 ||
+				    get_num(rd, c, "exec_time", 0,
+				        &tc->exec_time) < 0)
+					return -1;
+				if (tc->event == NULL)
+					tc->event = reportp_xstrdup("ok");
+			}
+		}
+		path_pop(rd, saved);
+	}
+	return 0;
+}
+
+static int
 read_baseline(struct rd *rd, json_t *root, struct baseline *b)
 {
 	json_t *v, *results, *e;
@@ -448,6 +525,16 @@ read_baseline(struct rd *rd, json_t *root, struct baseline *b)
 	if (v != NULL && !json_is_null(v)) {
 		saved = path_push(rd, "environment");
 		rc = read_env(rd, v, &b->env);
+		path_pop(rd, saved);
+		if (rc < 0)
+			return -1;
+	}
+
+	v = json_object_get(root, "tests");
+	if (v != NULL && !json_is_null(v)) {
+		b->tests = reportp_xcalloc(1, sizeof(*b->tests));
+		saved = path_push(rd, "tests");
+		rc = read_tests(rd, v, b->tests);
 		path_pop(rd, saved);
 		if (rc < 0)
 			return -1;

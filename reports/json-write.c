@@ -260,6 +260,49 @@ settings_json(const struct bench_settings *s)
 	return o;
 }
 
+static json_t *
+tests_json(const struct test_report *t)
+{
+	json_t *o, *bins, *b, *slow, *c;
+	size_t i, j;
+
+	o = json_object();
+	json_object_set_new(o, "command", jstr(t->command));
+	json_object_set_new(o, "exit_code", json_integer(t->exit_code));
+	bins = json_array();
+	for (i = 0; i < t->n_binaries; i++) {
+		const struct test_binary *tb = &t->binaries[i];
+
+		b = json_object();
+		json_object_set_new(b, "name", jstr(tb->name));
+		json_object_set_new(b, "source", jstr(tb->source));
+		json_object_set_new(b, "executable", jstr(tb->executable));
+		json_object_set_new(b, "passed", json_integer(tb->passed));
+		json_object_set_new(b, "failed", json_integer(tb->failed));
+		json_object_set_new(b, "ignored", json_integer(tb->ignored));
+		json_object_set_new(b, "measured", json_integer(tb->measured));
+		json_object_set_new(
+		    b, "filtered_out", json_integer(tb->filtered_out));
+		json_object_set_new(b, "exec_time", jreal(tb->exec_time));
+		json_object_set_new(b, "finished", json_boolean(tb->finished));
+		slow = json_array();
+		for (j = 0; j < tb->n_slowest; j++) {
+			c = json_object();
+			json_object_set_new(
+			    c, "name", jstr(tb->slowest[j].name));
+			json_object_set_new(
+			    c, "event", jstr(tb->slowest[j].event));
+			json_object_set_new(
+			    c, "exec_time", jreal(tb->slowest[j].exec_time));
+			json_array_append_new(slow, c);
+		}
+		json_object_set_new(b, "slowest", slow);
+		json_array_append_new(bins, b);
+	}
+	json_object_set_new(o, "binaries", bins);
+	return o;
+}
+
 char *
 report_baseline_dump(const struct baseline *b, struct bench_error *err)
 {
@@ -286,6 +329,8 @@ report_baseline_dump(const struct baseline *b, struct bench_error *err)
 	for (i = 0; i < b->n_results; i++)
 		json_array_append_new(results, result_json(&b->results[i]));
 	json_object_set_new(root, "results", results);
+	if (b->tests != NULL)
+		json_object_set_new(root, "tests", tests_json(b->tests));
 
 	text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
 	json_decref(root);

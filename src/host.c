@@ -157,7 +157,7 @@ host_probe_toolchain(struct bench_env *env, const char *dir)
 
 	/* In the workspace, so that its rust-toolchain file applies. */
 	if (spawn_in_path("rustc")) {
-		out = spawn_capture(argv_rustc, dir, 8192, &status);
+		out = spawn_capture(argv_rustc, dir, 8192, 30, &status);
 		if (out != NULL && status == 0 && out[0] != '\0') {
 			env->rustc = first_line(out);
 			env->rustc_verbose = xstrdup(trim(out));
@@ -165,17 +165,18 @@ host_probe_toolchain(struct bench_env *env, const char *dir)
 		free(out);
 	}
 	if (spawn_in_path("cargo")) {
-		out = spawn_capture(argv_cargo, dir, 4096, &status);
+		out = spawn_capture(argv_cargo, dir, 4096, 30, &status);
 		if (out != NULL && status == 0 && out[0] != '\0')
 			env->cargo = first_line(out);
 		free(out);
 	}
 	if (spawn_in_path("git")) {
-		out = spawn_capture(argv_head, dir, 256, &status);
+		out = spawn_capture(argv_head, dir, 256, 30, &status);
 		if (out != NULL && status == 0 && out[0] != '\0') {
 			env->git_commit = xstrdup(trim(out));
 			free(out);
-			out = spawn_capture(argv_status, dir, 1 << 16, &status);
+			out = spawn_capture(
+			    argv_status, dir, 1 << 16, 30, &status);
 			env->git_dirty =
 			    out == NULL || status != 0 ? -1 : out[0] != '\0';
 		}

@@ -18,6 +18,9 @@
 
 #include "bench.h"
 
+/* The largest baseline we read. */
+#define MAX_BASELINE (256u << 20)
+
 enum {
 	OPT_COLOR = 1000,
 	OPT_CONFIDENCE,
@@ -406,6 +409,40 @@ session_close(struct session *s, int status)
 	if (s->o->m.null_fd >= 0)
 		close(s->o->m.null_fd);
 	return status;
+}
+
+struct baseline *
+session_load_baseline(const char *path, int *missing)
+{
+	struct baseline *b;
+	struct bench_error err;
+	struct stat st;
+	char *text;
+	size_t len;
+
+	if (missing != NULL)
+		*missing = 0;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		errorf("'%s' is a directory, not a baseline file", path);
+		return NULL;
+	}
+	text = strcmp(path, "-") == 0
+	           ? file_read("/dev/stdin", MAX_BASELINE, &len)
+	           : file_read(path, MAX_BASELINE, &len);
+	if (text == NULL) {
+		if (errno == ENOENT && missing != NULL)
+			*missing = 1;
+		else
+			errorf("cannot read '%s': %s", path,
+			    errno == EFBIG ? "larger than 256 MiB"
+			                   : strerror(errno));
+		return NULL;
+	}
+	b = report_baseline_parse(text, len, &err);
+	free(text);
+	if (b == NULL)
+		errorf("'%s' is not a usable baseline: %s", path, err.text);
+	return b;
 }
 
 struct option *
