@@ -114,6 +114,8 @@ report_baseline_free(struct baseline *b)
 	env_clear(&b->env);
 	report_test_report_free(b->tests);
 	b->tests = NULL;
+	report_prof_section_free(b->profile);
+	b->profile = NULL;
 	free(b);
 }
 

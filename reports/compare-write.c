@@ -97,6 +97,45 @@ print_strv(FILE *f, const char *heading, char **v)
 	fputc('\n', f);
 }
 
+/* The profile's units, before and after, largest frontend change first. */
+static void
+text_profile_deltas(
+    FILE *f, const struct comparison *c, const struct report_style *st)
+{
+	static const char *const what[3] = {"frontend", "backend", "wall"};
+	char a[32], b[32], d[16];
+	size_t i, k, w = 4;
+
+	for (i = 0; i < c->n_units; i++) {
+		if (strlen(c->units[i].name) > w)
+			w = strlen(c->units[i].name);
+	}
+	fprintf(f, "Profile of the build (self time per unit, one build each: "
+	           "no significance test):\n");
+	fprintf(f, "  %-*s", (int)w, "unit");
+	for (k = 0; k < 3; k++)
+		fprintf(f, " %21s %8s", what[k], "change");
+	fputc('\n', f);
+	for (i = 0; i < c->n_units; i++) {
+		const struct cmp_unit *u = &c->units[i];
+
+		fprintf(f, "  %-*s", (int)w, u->name);
+		for (k = 0; k < 3; k++) {
+			char pair[72];
+
+			snprintf(pair, sizeof(pair), "%s %s %s",
+			    report_fmt_time(a, sizeof(a), u->before[k], 0, st),
+			    st->unicode ? "→" : "->",
+			    report_fmt_time(b, sizeof(b), u->after[k], 0, st));
+			fprintf(f, " %21s %8s", pair,
+			    fmt_change(d, sizeof(d),
+			        (u->after[k] - u->before[k]) / u->before[k]));
+		}
+		fputc('\n', f);
+	}
+	fputc('\n', f);
+}
+
 void
 report_comparison_text(FILE *f, const struct comparison *c,
     const struct cmp_gate *g, const struct report_style *st)
@@ -168,6 +207,8 @@ report_comparison_text(FILE *f, const struct comparison *c,
 			    100 * (lvl == 2 ? g->fail : g->warn));
 	}
 	fputc('\n', f);
+	if (c->has_profiles)
+		text_profile_deltas(f, c, st);
 	print_strv(f, "Only in the before baseline:", c->only_before);
 	print_strv(f, "Only in the after baseline:", c->only_after);
 	same = c->n_benches - c->n_faster - c->n_slower;
@@ -293,6 +334,28 @@ report_comparison_markdown(
 		if (g != NULL && g->levels != NULL && g->levels[i] > 0)
 			fprintf(f, "; **gate: %s**",
 			    g->levels[i] == 2 ? "fail" : "warn");
+		fputc('\n', f);
+	}
+	if (c->has_profiles) {
+		fprintf(f, "\n| Unit | Frontend before | after | change | "
+		           "Backend before | after | change |\n"
+		           "|---|---:|---:|---:|---:|---:|---:|\n");
+		for (i = 0; i < c->n_units; i++) {
+			const struct cmp_unit *u = &c->units[i];
+
+			fputs("| ", f);
+			md_code(f, u->name);
+			for (k = 0; k < 2; k++)
+				fprintf(f, " | %s | %s | %s",
+				    report_fmt_time(
+				        a, sizeof(a), u->before[k], 0, &st),
+				    report_fmt_time(
+				        b, sizeof(b), u->after[k], 0, &st),
+				    fmt_change(c1, sizeof(c1),
+				        (u->after[k] - u->before[k]) /
+				            u->before[k]));
+			fputs(" |\n", f);
+		}
 		fputc('\n', f);
 	}
 	for (i = 0; c->only_before != NULL && c->only_before[i] != NULL; i++) {
@@ -434,6 +497,27 @@ report_comparison_json(const struct comparison *c, const struct cmp_gate *g,
 		json_array_append_new(benches, b);
 	}
 	json_object_set_new(root, "benchmarks", benches);
+	if (c->has_profiles) {
+		json_t *units = json_array(), *u;
+
+		for (i = 0; i < c->n_units; i++) {
+			u = json_object();
+			json_object_set_new(
+			    u, "name", json_string(c->units[i].name));
+			json_object_set_new(u, "before",
+			    json_pack("{s:o, s:o, s:o}", "frontend",
+			        jnum(c->units[i].before[0]), "backend",
+			        jnum(c->units[i].before[1]), "wall",
+			        jnum(c->units[i].before[2])));
+			json_object_set_new(u, "after",
+			    json_pack("{s:o, s:o, s:o}", "frontend",
+			        jnum(c->units[i].after[0]), "backend",
+			        jnum(c->units[i].after[1]), "wall",
+			        jnum(c->units[i].after[2])));
+			json_array_append_new(units, u);
+		}
+		json_object_set_new(root, "profile_units", units);
+	}
 	json_object_set_new(root, "only_before", jstrs(c->only_before));
 	json_object_set_new(root, "only_after", jstrs(c->only_after));
 	json_object_set_new(root, "warnings", jstrs(c->warnings));

@@ -209,6 +209,73 @@ env_differences(
 		    c->after_name);
 }
 
+static int
+by_frontend_change(const void *a, const void *b)
+{
+	const struct cmp_unit *x = a, *y = b;
+	double dx = fabs(x->after[0] - x->before[0]);
+	double dy = fabs(y->after[0] - y->before[0]);
+
+	if (isnan(dx))
+		dx = INFINITY;
+	if (isnan(dy))
+		dy = INFINITY;
+	return (dx < dy) - (dx > dy);
+}
+
+static void
+unit_costs(const struct prof_unit *u, double *v)
+{
+	v[0] = u != NULL && u->has_profile ? u->frontend : NAN;
+	v[1] = u != NULL && u->has_profile ? u->backend : NAN;
+	v[2] = u != NULL && u->has_profile ? u->prof_wall : NAN;
+}
+
+static const struct prof_unit *
+find_unit(const struct prof_section *p, const char *package, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_units; i++) {
+		if (p->units[i].package != NULL && p->units[i].key != NULL &&
+		    strcmp(p->units[i].package, package) == 0 &&
+		    strcmp(p->units[i].key, key) == 0)
+			return &p->units[i];
+	}
+	return NULL;
+}
+
+/* Per-unit deltas of two profiles (units in either; NAN where absent). */
+static void
+compare_profiles(struct comparison *c, const struct prof_section *b,
+    const struct prof_section *a)
+{
+	size_t i, n = 0, len;
+
+	c->has_profiles = 1;
+	c->units =
+	    reportp_xcalloc(b->n_units + a->n_units + 1, sizeof(*c->units));
+	for (i = 0; i < b->n_units + a->n_units; i++) {
+		const struct prof_unit *u =
+		    i < b->n_units ? &b->units[i] : &a->units[i - b->n_units];
+
+		if (u->package == NULL || u->key == NULL)
+			continue;
+		/* An after-unit that is also before was already paired. */
+		if (i >= b->n_units && find_unit(b, u->package, u->key) != NULL)
+			continue;
+		len = strlen(u->package) + strlen(u->key) + 2;
+		c->units[n].name = reportp_xcalloc(len, 1);
+		snprintf(c->units[n].name, len, "%s/%s", u->package, u->key);
+		unit_costs(
+		    find_unit(b, u->package, u->key), c->units[n].before);
+		unit_costs(find_unit(a, u->package, u->key), c->units[n].after);
+		n++;
+	}
+	c->n_units = n;
+	qsort(c->units, n, sizeof(*c->units), by_frontend_change);
+}
+
 struct comparison *
 report_compare(const struct baseline *before, const char *before_name,
     const struct baseline *after, const char *after_name,
@@ -270,7 +337,9 @@ report_compare(const struct baseline *before, const char *before_name,
 		    NULL)
 			strv_add(&c->only_after, after->results[i].name);
 	}
-	if (c->n_benches == 0) {
+	if (before->profile != NULL && after->profile != NULL)
+		compare_profiles(c, before->profile, after->profile);
+	if (c->n_benches == 0 && !c->has_profiles) {
 		bench_error_set(err, BENCH_ERR_INVALID,
 		    "%s and %s have no benchmark in common", before_name,
 		    after_name);
@@ -289,6 +358,9 @@ report_comparison_free(struct comparison *c)
 		return;
 	for (i = 0; i < c->n_benches; i++)
 		free(c->benches[i].name);
+	for (i = 0; i < c->n_units; i++)
+		free(c->units[i].name);
+	free(c->units);
 	free(c->benches);
 	free(c->before_name);
 	free(c->after_name);

@@ -149,6 +149,71 @@ struct test_report {
 	size_t n_binaries;
 };
 
+/* A named cost: a label or an item with its self time. */
+struct prof_cost {
+	char *name;
+	double self; /* seconds */
+	uint64_t count;
+};
+
+/*
+ * A compilation unit of the workspace: what the extractor saw of it in
+ * pass 2, and the costs merged from its pass-1 self-profile.
+ */
+struct prof_unit {
+	/* Pass 2: the extractor's record. */
+	char *package; /* CARGO_PKG_NAME */
+	char *key;     /* lib, test, test/NAME, bin/NAME, ... (set by
+	                  the merge from cargo metadata) */
+	char *crate_name;
+	char **crate_types; /* NULL-terminated */
+	int test;           /* --test */
+	char *edition;
+	char **features; /* --cfg feature="..." */
+	char **externs;  /* --extern names */
+	char *source;    /* the source file, as rustc was given it */
+	char *metadata;  /* -C metadata= */
+	double wall;     /* rustc in pass 2: wall, user, sys */
+	double user;
+	double sys;
+	int exit_code; /* rustc's status in pass 2 */
+	/* Pass 1: the profile, when one matched. */
+	int has_profile;
+	char *profile_file;
+	int profile_partial;      /* the file was truncated or damaged */
+	double prof_wall;         /* seconds, first to last event */
+	double frontend;          /* self time of frontend labels */
+	double backend;           /* self time of backend labels */
+	double overhead;          /* the profiler's own (left out of costs) */
+	struct prof_cost *labels; /* largest self time first */
+	size_t n_labels;
+	struct prof_cost *items; /* per item (DefPath), largest first */
+	size_t n_items;
+	size_t n_items_total; /* items before keeping the largest */
+	/* Cargo's own timing of the unit in pass 1 (NAN when unknown). */
+	double cargo_duration;
+	double cargo_frontend; /* until its rmeta was written */
+};
+
+/* The two-pass self-profile of a workspace's build. */
+struct prof_section {
+	int profiled; /* pass 1 ran (not --no-profile) */
+	char *pass1_command;
+	char *pass2_command;
+	double pass1_wall; /* seconds */
+	double pass2_wall;
+	int pass1_status;
+	int pass2_status;
+	char *extractor; /* --extractor, or NULL for ours */
+	char *work_dir;
+	struct prof_unit *units;
+	size_t n_units;
+	size_t n_missing;      /* units without profile data */
+	char **failed;         /* units that failed to build in pass 2 */
+	double deps_prof_wall; /* profiles of non-workspace crates */
+	size_t deps_files;
+};
+
 struct baseline {
 	int schema_version;
 	char *id;      /* unique id (UUID v4) */
@@ -161,7 +226,8 @@ struct baseline {
 	struct bench_env env;
 	struct bench_result *results;
 	size_t n_results;
-	struct test_report *tests; /* the per-test pass, or NULL */
+	struct test_report *tests;    /* the per-test pass, or NULL */
+	struct prof_section *profile; /* the two-pass profile, or NULL */
 };
 
 /* baseline.c */
@@ -301,6 +367,13 @@ struct cmp_opts {
 	double ci_level; /* of the ratio's interval */
 };
 
+/* A unit of the profile present in both baselines. */
+struct cmp_unit {
+	char *name;       /* package/key */
+	double before[3]; /* frontend, backend, wall (seconds) */
+	double after[3];
+};
+
 struct comparison {
 	struct cmp_opts opts;
 	char *before_name; /* file names or labels, for headings */
@@ -314,6 +387,9 @@ struct comparison {
 	int target_met;   /* every benchmark meets the target */
 	size_t n_faster;
 	size_t n_slower;
+	struct cmp_unit *units; /* profile deltas, largest change first */
+	size_t n_units;
+	int has_profiles; /* both baselines carry a profile */
 };
 
 /*
@@ -360,6 +436,64 @@ void report_comparison_markdown(
     FILE *f, const struct comparison *c, const struct cmp_gate *g);
 char *report_comparison_json(const struct comparison *c,
     const struct cmp_gate *g, struct bench_error *err);
+
+/* profile.c: the units of the two-pass profile and their costs. */
+
+/* Free a unit's fields (not the struct). */
+void report_unit_clear(struct prof_unit *u);
+void report_prof_section_free(struct prof_section *p);
+/* A unit record as one line of JSON (caller frees), for wrapper mode. */
+char *report_unit_dump(const struct prof_unit *u);
+/* Parse a unit record; 0, or a bench_status with err filled. */
+int report_unit_parse(
+    const char *text, size_t len, struct prof_unit *u, struct bench_error *err);
+/* Which side of the compiler a self-profile label belongs to. */
+int report_label_is_backend(const char *label);
+/* Cargo's timing of one unit, from its -Zbuild-analysis log. */
+struct cargo_unit_time {
+	char *package_id;
+	char *target_name;
+	char *target_kind;
+	char *mode;     /* build, test, check, run-custom-build, ... */
+	double started; /* seconds since the build began */
+	double rmeta;   /* NAN when not reported */
+	double finished;
+};
+/* Parse a build-analysis log (JSON lines); returns how many units. */
+long report_cargo_timings_parse(const char *text, size_t len,
+    struct cargo_unit_time **out, struct bench_error *err);
+void report_cargo_timings_free(struct cargo_unit_time *t, size_t n);
+/* One profile file, summarised, for profile-summary. */
+struct prof_summary_row {
+	const char *label;
+	double self; /* seconds */
+	double total;
+	uint64_t count;
+	uint64_t cache_hits;
+};
+
+struct prof_summary_view {
+	const char *file;
+	unsigned version;
+	const char *crate;   /* from the metadata, or NULL */
+	const char *partial; /* why the result is partial, or NULL */
+	uint64_t n_events;
+	double wall; /* seconds */
+	double cpu;
+	double self;                   /* sum of self times */
+	struct prof_summary_row *rows; /* by self time, largest first */
+	size_t n_rows;
+};
+
+/* summarize's table (label, self, % of total, total, count, cache hits). */
+void report_text_profile_summary(FILE *f, const struct prof_summary_view *v,
+    size_t top, const struct report_style *style);
+/* Several summaries as a JSON array (caller frees), NULL on failure. */
+char *report_profile_summary_json(
+    const struct prof_summary_view *v, size_t n, struct bench_error *err);
+/* The profile as a table sorted by frontend cost, with shares. */
+void report_text_profile(FILE *f, const struct prof_section *p, size_t top,
+    const struct report_style *style);
 
 /* json-write.c */
 

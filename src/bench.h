@@ -20,6 +20,7 @@ enum bench_exit {
 	BENCH_EXIT_REGRESSION = 1, /* check/compare: a significant slowdown */
 	BENCH_EXIT_USAGE = 2,      /* usage, I/O or invalid input */
 	BENCH_EXIT_CMD_FAILED = 3, /* the measured command failed */
+	BENCH_EXIT_INCOMPLETE = 4, /* profile: units without profile data */
 	BENCH_EXIT_INTERRUPTED = 130
 };
 
@@ -261,6 +262,29 @@ char **cargo_env_bootstrap(void);
 struct test_report *cargo_per_test(const char *ws, char *const *select,
     const struct cargo_workspace *meta, size_t slowest);
 
+/* twopass.c: the two-pass self-profile of the workspace's build. */
+struct twopass_opts {
+	int no_profile;        /* skip pass 1 */
+	const char *extractor; /* --extractor, or NULL for ours */
+	const char *work_dir;  /* NULL: TARGET_DIR/bench-tests-profile */
+	size_t top_items;      /* items kept per unit */
+};
+
+/*
+ * Run both passes in the session's workspace and merge them into *out
+ * (caller frees).  Returns an exit status: 0, BENCH_EXIT_INCOMPLETE when
+ * a unit lacks profile data or failed to build, or an error.
+ */
+int twopass_run(struct session *s, const struct twopass_opts *po,
+    struct prof_section **out);
+
+/* wrapper.c: RUSTC_WRAPPER mode, the extractor of the profile's pass 2. */
+
+/* Whether argv is cargo running us as its rustc wrapper. */
+int wrapper_is_invocation(int argc, char **argv);
+/* Run rustc for cargo, recording workspace units; returns rustc's status. */
+int wrapper_main(int argc, char **argv);
+
 /* cmd.c: the command table and helpers shared by the subcommands. */
 struct cmd_entry {
 	const char *name;
@@ -303,5 +327,10 @@ extern const struct cmd_entry cmd_run_entry;
 extern const struct cmd_entry cmd_sweep_entry;
 extern const struct cmd_entry cmd_compare_entry;
 extern const struct cmd_entry cmd_check_entry;
+extern const struct cmd_entry cmd_profile_entry;
+extern const struct cmd_entry cmd_profile_summary_entry;
+/* Both passes of the profile in session s, then the table unless quiet. */
+int cmd_profile_session(
+    struct session *s, const struct twopass_opts *po, size_t top, int quiet);
 
 #endif /* BENCH_SRC_BENCH_H */

@@ -21,7 +21,13 @@ struct cargo_workspace *
 cargo_metadata(const char *ws)
 {
 	char *argv[] = {
-	    "cargo", "metadata", "--format-version", "1", "--no-deps", NULL};
+	    "cargo",
+	    "metadata",
+	    "--format-version",
+	    "1",
+	    "--no-deps",
+	    NULL,
+	};
 	struct cargo_workspace *meta;
 	struct bench_error err;
 	char *out;

@@ -16,11 +16,13 @@
 #include "bench.h"
 
 static const char *const check_usage[] = {
-    "Usage: bench-tests check --baseline FILE [OPTIONS] [-- COMMAND...]", "",
+    "Usage: bench-tests check --baseline FILE [OPTIONS] [-- COMMAND...]",
+    "",
     "The nightly regression gate: measure the test suite now (as `run`",
     "does, or take --result FILE from an earlier run), compare it with the",
     "stored baseline by the rules of `compare`, and judge: a significant",
-    "slowdown beyond --warn warns (exit 0), beyond --fail fails (exit 1).", "",
+    "slowdown beyond --warn warns (exit 0), beyond --fail fails (exit 1).",
+    "",
     "Options:",
     "      --baseline FILE     the stored baseline (missing: a note, exit 0)",
     "      --result FILE       compare this result instead of measuring",
@@ -34,12 +36,18 @@ static const char *const check_usage[] = {
     "      --markdown FILE     also append the Markdown report to FILE (for",
     "                          $GITHUB_STEP_SUMMARY)",
     "  -n, --name NAME         the benchmark's name (default: the command)",
-    "  -h, --help              this help", "", NULL};
+    "  -h, --help              this help",
+    "",
+    NULL,
+};
 
-static const char *const check_usage_tail[] = {"",
+static const char *const check_usage_tail[] = {
+    "",
     "Exit status: 0 pass, warn, or no baseline yet; 1 a significant",
     "slowdown beyond --fail; 2 usage, I/O or input error (a failed",
-    "pre-build too); 3 the measured command failed; 130 interrupted.", NULL};
+    "pre-build too); 3 the measured command failed; 130 interrupted.",
+    NULL,
+};
 
 enum {
 	OPT_ALPHA = 4000,
@@ -64,7 +72,9 @@ static const struct option check_options[] = {
     {"no-update-baseline", no_argument, NULL, OPT_NO_UPDATE},
     {"result", required_argument, NULL, OPT_RESULT},
     {"update-baseline", no_argument, NULL, OPT_UPDATE},
-    {"warn", required_argument, NULL, OPT_WARN}, {NULL, 0, NULL, 0}};
+    {"warn", required_argument, NULL, OPT_WARN},
+    {NULL, 0, NULL, 0},
+};
 
 /* Append text to path (created if needed); 0 or -1 after a message. */
 static int
@@ -116,9 +126,19 @@ write_markdown(const char *path, const struct comparison *c,
 static int
 cmd_check_exec(int argc, char **argv)
 {
-	static char *default_cmd[] = {"cargo", "test", "--workspace", NULL};
+	static char *default_cmd[] = {
+	    "cargo",
+	    "test",
+	    "--workspace",
+	    NULL,
+	};
 	static char *default_prebuild[] = {
-	    "cargo", "test", "--workspace", "--no-run", NULL};
+	    "cargo",
+	    "test",
+	    "--workspace",
+	    "--no-run",
+	    NULL,
+	};
 	struct session_opts o;
 	struct session s;
 	struct option *options;
@@ -127,7 +147,12 @@ cmd_check_exec(int argc, char **argv)
 	struct baseline *stored = NULL, *result = NULL, *loaded = NULL;
 	struct comparison *c = NULL;
 	struct bench_error err;
-	char *sh_prebuild[4] = {"/bin/sh", "-c", NULL, NULL};
+	char *sh_prebuild[4] = {
+	    "/bin/sh",
+	    "-c",
+	    NULL,
+	    NULL,
+	};
 	char **cmd, **prebuild = NULL, *note = NULL;
 	const char *baseline_path = NULL, *result_path = NULL, *md = NULL;
 	const char *name = NULL, *display = NULL;

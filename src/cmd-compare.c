@@ -14,13 +14,16 @@
 #include "bench.h"
 
 static const char *const compare_usage[] = {
-    "Usage: bench-tests compare [OPTIONS] BEFORE.json AFTER.json", "",
+    "Usage: bench-tests compare [OPTIONS] BEFORE.json AFTER.json",
+    "",
     "Compare two baselines benchmark by benchmark (matched by name): means",
     "and standard deviations of wall, user and system time, the change, the",
     "ratio after/before with its confidence interval, Welch's t-test and the",
     "Mann-Whitney U test.  A change counts only when it exceeds twice the",
-    "larger standard deviation and both tests agree at --alpha.", "",
-    "Options:", "      --alpha A           significance level (default 0.05)",
+    "larger standard deviation and both tests agree at --alpha.",
+    "",
+    "Options:",
+    "      --alpha A           significance level (default 0.05)",
     "      --confidence F      level of the ratio's interval (default 0.95)",
     "      --reproducibility[=PCT]",
     "                          the files are two independent measurements of",
@@ -30,10 +33,13 @@ static const char *const compare_usage[] = {
     "      --format FORMAT     text (default), markdown or json",
     "  -o, --output FILE       write the report to FILE (atomically)",
     "      --color WHEN        auto, always or never",
-    "  -h, --help              this help", "",
+    "  -h, --help              this help",
+    "",
     "Exit status: 0 done; 1 not reproducible (--reproducibility) or a target",
     "not met (--target); 2 usage or I/O error, a file that is not a",
-    "baseline, or no benchmark in common.", NULL};
+    "baseline, or no benchmark in common.",
+    NULL,
+};
 
 enum {
 	OPT_ALPHA = 3000,
@@ -49,9 +55,12 @@ static const struct option compare_options[] = {
     {"color", required_argument, NULL, OPT_COLOR},
     {"confidence", required_argument, NULL, OPT_CONFIDENCE},
     {"format", required_argument, NULL, OPT_FORMAT},
-    {"help", no_argument, NULL, 'h'}, {"output", required_argument, NULL, 'o'},
+    {"help", no_argument, NULL, 'h'},
+    {"output", required_argument, NULL, 'o'},
     {"reproducibility", optional_argument, NULL, OPT_REPRO},
-    {"target", required_argument, NULL, OPT_TARGET}, {NULL, 0, NULL, 0}};
+    {"target", required_argument, NULL, OPT_TARGET},
+    {NULL, 0, NULL, 0},
+};
 
 int
 cmd_emit_comparison(const struct comparison *c, const struct cmp_gate *g,

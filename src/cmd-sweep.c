@@ -14,12 +14,16 @@
 
 #include "bench.h"
 
-static const char *const sweep_usage[] = {"Usage: bench-tests sweep [OPTIONS]",
-    "", "Measure the whole suite (cargo test --workspace), then each crate's",
+static const char *const sweep_usage[] = {
+    "Usage: bench-tests sweep [OPTIONS]",
+    "",
+    "Measure the whole suite (cargo test --workspace), then each crate's",
     "tests (cargo test -p NAME), or with --split-targets each test target",
     "of each crate, with the same warm-ups, runs and convergence as `run`.",
     "One baseline holds every benchmark; the table is sorted by time and",
-    "shows each entry's share of the whole suite.", "", "Options:",
+    "shows each entry's share of the whole suite.",
+    "",
+    "Options:",
     "      --crates A,B        only these crates (default: every member)",
     "      --split-targets     measure a crate's lib tests (--lib), each",
     "                          integration test (--test NAME), bins and",
@@ -30,11 +34,17 @@ static const char *const sweep_usage[] = {"Usage: bench-tests sweep [OPTIONS]",
     "                          output: per binary passed/failed/ignored and",
     "                          the slowest tests",
     "      --slowest N         how many slowest tests to keep (default 5)",
-    "  -h, --help              this help", "", NULL};
+    "  -h, --help              this help",
+    "",
+    NULL,
+};
 
-static const char *const sweep_usage_tail[] = {"",
+static const char *const sweep_usage_tail[] = {
+    "",
     "Exit status: 0 success; 2 usage, I/O or input error (a failed pre-build",
-    "too); 3 a measured command failed; 130 interrupted.", NULL};
+    "too); 3 a measured command failed; 130 interrupted.",
+    NULL,
+};
 
 enum {
 	OPT_CRATES = 2000,
@@ -56,7 +66,9 @@ static const struct option sweep_options[] = {
     {"per-test", no_argument, NULL, OPT_PER_TEST},
     {"slowest", required_argument, NULL, OPT_SLOWEST},
     {"split-targets", no_argument, NULL, OPT_SPLIT},
-    {"whole", no_argument, NULL, OPT_WHOLE}, {NULL, 0, NULL, 0}};
+    {"whole", no_argument, NULL, OPT_WHOLE},
+    {NULL, 0, NULL, 0},
+};
 
 /* A benchmark of the sweep: its name and command. */
 struct sweep_item {
@@ -183,7 +195,14 @@ chosen(char **crates, const char *name)
 static int
 prebuild_crate(struct session *s, const char *name)
 {
-	char *argv[] = {"cargo", "test", "--workspace", "--no-run", NULL, NULL};
+	char *argv[] = {
+	    "cargo",
+	    "test",
+	    "--workspace",
+	    "--no-run",
+	    NULL,
+	    NULL,
+	};
 	char *display = NULL;
 	int status;
 
@@ -278,7 +297,12 @@ cmd_sweep_exec(int argc, char **argv)
 	struct bench_result *whole = NULL, *r;
 
 	char **crates = NULL, **select = NULL,
-	     *sh_prebuild[4] = {"/bin/sh", "-c", NULL, NULL};
+	     *sh_prebuild[4] = {
+	         "/bin/sh",
+	         "-c",
+	         NULL,
+	         NULL,
+	     };
 	const char *crates_arg = NULL;
 	int c, status = BENCH_EXIT_OK, split = 0, per_test = 0, no_whole = 0;
 	size_t slowest = 5, i, n_sel = 0;

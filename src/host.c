@@ -146,12 +146,31 @@ first_line(const char *s)
 void
 host_probe_toolchain(struct bench_env *env, const char *dir)
 {
-	char *argv_rustc[] = {"rustc", "-vV", NULL};
-	char *argv_cargo[] = {"cargo", "-V", NULL};
+	char *argv_rustc[] = {
+	    "rustc",
+	    "-vV",
+	    NULL,
+	};
+	char *argv_cargo[] = {
+	    "cargo",
+	    "-V",
+	    NULL,
+	};
 	char *argv_head[] = {
-	    "git", "rev-parse", "--verify", "-q", "HEAD", NULL};
+	    "git",
+	    "rev-parse",
+	    "--verify",
+	    "-q",
+	    "HEAD",
+	    NULL,
+	};
 	char *argv_status[] = {
-	    "git", "status", "--porcelain", "--ignore-submodules=dirty", NULL};
+	    "git",
+	    "status",
+	    "--porcelain",
+	    "--ignore-submodules=dirty",
+	    NULL,
+	};
 	char *out;
 	int status;
 

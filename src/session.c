@@ -54,12 +54,15 @@ const struct option session_options[] = {
     {"outlier-threshold", required_argument, NULL, OPT_OUTLIER},
     {"output", required_argument, NULL, 'o'},
     {"prebuild", required_argument, NULL, OPT_PREBUILD},
-    {"quiet", no_argument, NULL, 'q'}, {"runs", required_argument, NULL, 'r'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"runs", required_argument, NULL, 'r'},
     {"show-output", no_argument, NULL, OPT_SHOW_OUTPUT},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"tolerance", required_argument, NULL, OPT_TOLERANCE},
     {"warmup", required_argument, NULL, 'w'},
-    {"workspace", required_argument, NULL, 'C'}, {NULL, 0, NULL, 0}};
+    {"workspace", required_argument, NULL, 'C'},
+    {NULL, 0, NULL, 0},
+};
 
 const char *const session_usage[] = {
     "Measurement options (shared by run, sweep, check and profile):",
@@ -90,7 +93,10 @@ const char *const session_usage[] = {
     "                          are reported, never dropped",
     "  -q, --quiet             no progress line, no summary",
     "      --color WHEN        auto, always or never (NO_COLOR is honoured)",
-    "", "Durations are seconds or take a unit: 500ms, 30s, 10m, 1h.", NULL};
+    "",
+    "Durations are seconds or take a unit: 500ms, 30s, 10m, 1h.",
+    NULL,
+};
 
 void
 session_opts_init(struct session_opts *o)
@@ -365,7 +371,7 @@ session_write(struct session *s, const char *path)
 
 	for (i = 0; i < s->b->n_results; i++)
 		runs += s->b->results[i].n_runs;
-	if (runs == 0) {
+	if (runs == 0 && s->b->profile == NULL) {
 		warnf("no run finished: '%s' is left as it was", path);
 		return 0;
 	}
