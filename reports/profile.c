@@ -276,7 +276,10 @@ report_cargo_timings_parse(const char *text, size_t len,
 				t = reportp_xreallocarray(t, cap, sizeof(*t));
 				memset(t + old, 0, (cap - old) * sizeof(*t));
 			}
-			if (t[i].package_id == NULL) {
+			/* The first registration of an index with a package
+			   counts; later ones and incomplete ones do not. */
+			if (t[i].package_id == NULL &&
+			    json_is_string(json_object_get(o, "package_id"))) {
 				t[i].package_id = dup_str(o, "package_id");
 				t[i].target_name = dup_str(target, "name");
 				t[i].target_kind = dup_str(target, "kind");
