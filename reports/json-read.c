@@ -32,12 +32,13 @@ struct rd {
 static int
 rd_fail(struct rd *rd, const char *key, const char *what)
 {
-	if (!rd->failed) {
+	if (!rd->failed && rd->path[0] == '\0' && key == NULL)
+		bench_error_set(rd->err, BENCH_ERR_INVALID, "%s", what);
+	else if (!rd->failed)
 		bench_error_set(rd->err, BENCH_ERR_INVALID, "%s%s%s: %s",
 		    rd->path, rd->path[0] != '\0' && key != NULL ? "." : "",
 		    key != NULL ? key : "", what);
-		rd->failed = 1;
-	}
+	rd->failed = 1;
 	return -1;
 }
 

@@ -298,6 +298,19 @@ Test(report_parse, bad_documents_are_named)
 		expect_error(&cases[i]);
 }
 
+Test(report_parse, whole_document_errors_have_no_empty_path)
+{
+	struct bench_error err;
+	const char *json = "{\"results\": []}";
+
+	cr_assert_null(report_baseline_parse(json, strlen(json), &err));
+	cr_assert_eq(strncmp(err.text, "not a bench-tests baseline", 26), 0,
+	    "%s", err.text);
+	cr_assert_null(report_baseline_parse("[]", 2, &err));
+	cr_assert_eq(strncmp(err.text, "not a bench-tests baseline", 26), 0,
+	    "%s", err.text);
+}
+
 Test(report_parse, every_truncation_of_a_baseline_is_an_error)
 {
 	struct baseline *b = sample_baseline(), *c;
