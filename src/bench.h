@@ -264,4 +264,7 @@ char *cmd_join_argv(char *const *argv);
 /* cmd-run.c */
 extern const struct cmd_entry cmd_run_entry;
 
+/* cmd-export.c */
+extern const struct cmd_entry cmd_export_entry;
+
 #endif /* BENCH_SRC_BENCH_H */
