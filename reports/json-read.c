@@ -394,6 +394,49 @@ read_settings(struct rd *rd, json_t *o, struct bench_settings *s)
 	return 0;
 }
 
+/* A result's name and its index, to find duplicate names by sorting. */
+struct name_ref {
+	const char *name;
+	size_t index;
+};
+
+static int
+name_ref_cmp(const void *a, const void *b)
+{
+	const struct name_ref *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c != 0)
+		return c;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/*
+ * The index of the first result whose name an earlier result has, or
+ * b->n_results.  Sorting, not comparing every pair: a document may hold
+ * MAX_RESULTS results.
+ */
+static size_t
+first_duplicate(const struct baseline *b)
+{
+	struct name_ref *refs;
+	size_t i, dup = b->n_results;
+
+	refs = reportp_xcalloc(b->n_results, sizeof(*refs));
+	for (i = 0; i < b->n_results; i++) {
+		refs[i].name = b->results[i].name;
+		refs[i].index = i;
+	}
+	qsort(refs, b->n_results, sizeof(*refs), name_ref_cmp);
+	for (i = 1; i < b->n_results; i++) {
+		if (strcmp(refs[i - 1].name, refs[i].name) == 0 &&
+		    refs[i].index < dup)
+			dup = refs[i].index;
+	}
+	free(refs);
+	return dup;
+}
+
 static int
 read_baseline(struct rd *rd, json_t *root, struct baseline *b)
 {
@@ -468,15 +511,6 @@ read_baseline(struct rd *rd, json_t *root, struct baseline *b)
 		r = report_baseline_add_result(b);
 		snprintf(rd->path, sizeof(rd->path), "results[%zu]", i);
 		rc = read_result(rd, e, r);
-		if (rc == 0) {
-			for (j = 0; j < i; j++) {
-				if (strcmp(b->results[j].name, r->name) == 0) {
-					rc = rd_fail(rd, "name",
-					    "duplicate benchmark name");
-					break;
-				}
-			}
-		}
 		if (rc == 0 &&
 		    report_result_compute(r, b->settings.ci_level,
 		        b->settings.outlier_threshold, rd->err) != 0) {
@@ -486,6 +520,11 @@ read_baseline(struct rd *rd, json_t *root, struct baseline *b)
 		rd->path[0] = '\0';
 		if (rc < 0)
 			return -1;
+	}
+	j = first_duplicate(b);
+	if (j < b->n_results) {
+		snprintf(rd->path, sizeof(rd->path), "results[%zu]", j);
+		return rd_fail(rd, "name", "duplicate benchmark name");
 	}
 	return 0;
 }

@@ -311,6 +311,64 @@ Test(report_parse, whole_document_errors_have_no_empty_path)
 	    "%s", err.text);
 }
 
+/* A document with n results named by name(i), none with runs. */
+static char *
+named_results(size_t n, const char *(*name)(size_t))
+{
+	char *text = NULL;
+	size_t len = 0, i;
+	FILE *f = open_memstream(&text, &len);
+
+	fputs(HEAD "\"results\": [", f);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s{\"command\": \"%s\", \"runs\": []}",
+		    i > 0 ? ", " : "", name(i));
+	fputs("]}", f);
+	fclose(f);
+	return text;
+}
+
+static const char *
+name_abcab(size_t i)
+{
+	return (const char *[]){"a", "b", "c", "a", "b"}[i];
+}
+
+static const char *
+name_numbered(size_t i)
+{
+	static char buf[32];
+
+	/* x0 ... x19999, then x5000 again. */
+	snprintf(buf, sizeof(buf), "x%zu", i < 20000 ? i : (size_t)5000);
+	return buf;
+}
+
+Test(report_parse, the_first_duplicate_name_is_named)
+{
+	struct bench_error err;
+	struct baseline *b;
+	char *text;
+
+	text = named_results(5, name_abcab);
+	cr_assert_null(report_baseline_parse(text, strlen(text), &err));
+	cr_assert_str_eq(err.text, "results[3].name: duplicate benchmark name");
+	free(text);
+
+	/* Many results: found by sorting, not by comparing every pair. */
+	text = named_results(20001, name_numbered);
+	cr_assert_null(report_baseline_parse(text, strlen(text), &err));
+	cr_assert_str_eq(
+	    err.text, "results[20000].name: duplicate benchmark name");
+	free(text);
+	text = named_results(20000, name_numbered);
+	b = report_baseline_parse(text, strlen(text), &err);
+	cr_assert_not_null(b, "%s", err.text);
+	cr_assert_eq(b->n_results, 20000);
+	report_baseline_free(b);
+	free(text);
+}
+
 Test(report_parse, every_truncation_of_a_baseline_is_an_error)
 {
 	struct baseline *b = sample_baseline(), *c;
