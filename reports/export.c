@@ -399,6 +399,10 @@ md_relative(
 		return;
 	}
 	ratio = w->mean / fw->mean;
+	if (!isfinite(ratio)) {
+		fputs("n/a", f);
+		return;
+	}
 	fprintf(f, "%.2f", ratio);
 	if (r == fastest || !isfinite(w->stddev) || !isfinite(fw->stddev))
 		return;

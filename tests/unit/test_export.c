@@ -517,6 +517,25 @@ Test(export_markdown, zero_times_have_no_ratio)
 	report_baseline_free(b);
 }
 
+Test(export_markdown, a_ratio_too_large_for_a_double_is_na)
+{
+	struct baseline *b = report_baseline_create();
+	const char *p;
+	char *text;
+	int n;
+
+	add(b, "tiny", "tiny", 1, (const double[]){5e-324});
+	add(b, "huge", "huge", 1, (const double[]){1e300});
+	text = export(b, REPORT_EXPORT_MARKDOWN);
+	/* The CV of either (one run each) and the ratio of the huge one. */
+	for (p = text, n = 0; (p = strstr(p, " | n/a | ")) != NULL; p++)
+		n++;
+	cr_assert_eq(n, 3, "%s", text);
+	cr_assert_null(strstr(text, "inf"), "%s", text);
+	free(text);
+	report_baseline_free(b);
+}
+
 Test(export_markdown, names_are_escaped)
 {
 	static const struct {
