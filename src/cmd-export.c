@@ -85,7 +85,7 @@ cmd_export_exec(int argc, char **argv)
 	struct baseline *b = NULL;
 	const char *input, *output = NULL, *format = NULL, *shown;
 	char *text = NULL, *out = NULL;
-	size_t len = 0, i;
+	size_t len = 0, i, empty;
 	int c, fmt, status = BENCH_EXIT_USAGE;
 
 	term_init(NULL, 1, 0);
@@ -145,12 +145,17 @@ cmd_export_exec(int argc, char **argv)
 		errorf("'%s': %s", shown, err.text);
 		goto out;
 	}
-	for (i = 0; i < b->n_results; i++) {
-		if (b->results[i].n_runs == 0)
+	/* Name a few of the benchmarks left out, count the rest. */
+	for (i = 0, empty = 0; i < b->n_results; i++) {
+		if (b->results[i].n_runs == 0 && empty++ < 3)
 			warnf("'%s': benchmark '%s' has no measured run: left "
 			      "out",
 			    shown, b->results[i].name);
 	}
+	if (empty > 3)
+		warnf("'%s': %zu more benchmarks without a measured run left "
+		      "out",
+		    shown, empty - 3);
 	out = report_export(b, (enum report_export_format)fmt, &err);
 	if (out == NULL) {
 		errorf("cannot export '%s': %s", shown, err.text);

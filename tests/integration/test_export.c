@@ -418,6 +418,44 @@ Test(export, bad_input_is_a_clear_error_with_status_2, .timeout = 120)
 	free(dir);
 }
 
+Test(export, benchmarks_without_runs_are_left_out_with_a_warning, .timeout = 30)
+{
+	char *dir = scratch_dir("empty");
+	struct cli c;
+
+	/* Five benchmarks without a run (interrupted), one with. */
+	shell(dir,
+	    "printf '{\"schema\": \"bench-tests/baseline\", "
+	    "\"schema_version\": 1, \"results\": ["
+	    "{\"command\": \"e1\", \"runs\": []}, "
+	    "{\"command\": \"e2\", \"runs\": []}, "
+	    "{\"command\": \"ran\", \"runs\": [{\"wall\": 1, "
+	    "\"user\": 0.5, \"system\": 0.25}]}, "
+	    "{\"command\": \"e3\", \"runs\": []}, "
+	    "{\"command\": \"e4\", \"runs\": []}, "
+	    "{\"command\": \"e5\", \"runs\": []}]}' > %s",
+	    "b.json");
+	cli_run(&c, dir, NULL, 30,
+	    (const char *[]){"export", "b.json", "-f", "csv", NULL});
+	cr_assert_eq(c.status, 0, "%s", c.err);
+	cr_assert_str_eq(c.out,
+	    "command,mean,stddev,median,user,system,min,max,name,runs,cv,"
+	    "ci_low,ci_high,max_rss_mean,converged\n"
+	    "ran,1,,1,0.5,0.25,1,1,ran,1,,,,0,false\n");
+	cr_assert_not_null(
+	    strstr(c.err, "warning: 'b.json': benchmark 'e1' has no "
+	                  "measured run: left out"),
+	    "%s", c.err);
+	cr_assert_not_null(strstr(c.err, "benchmark 'e3'"), "%s", c.err);
+	cr_assert_null(strstr(c.err, "benchmark 'e4'"), "%s", c.err);
+	cr_assert_not_null(
+	    strstr(c.err, "warning: 'b.json': 2 more benchmarks without "
+	                  "a measured run left out"),
+	    "%s", c.err);
+	cli_free(&c);
+	free(dir);
+}
+
 Test(export, help_and_the_command_list, .timeout = 30)
 {
 	struct cli c;
