@@ -235,7 +235,8 @@ read_result(struct rd *rd, json_t *o, struct bench_result *r)
 	if (get_int(rd, o, "warmup_runs", 0, 0, INT32_MAX, &v) < 0)
 		return -1;
 	r->warmup_runs = (size_t)v;
-	(void)get_num(rd, o, "harness_cpu_per_run", 0, &r->harness_cpu);
+	if (get_num(rd, o, "harness_cpu_per_run", 0, &r->harness_cpu) < 0)
+		return -1;
 
 	runs = get(rd, o, "runs", 1);
 	if (runs == NULL)
@@ -552,7 +553,8 @@ report_baseline_parse(const char *text, size_t len, struct bench_error *err)
 	memset(&rd, 0, sizeof(rd));
 	rd.err = err;
 	b = report_baseline_create();
-	if (read_baseline(&rd, root, b) < 0) {
+	/* A problem recorded on a path that went on is a failure too. */
+	if (read_baseline(&rd, root, b) < 0 || rd.failed) {
 		report_baseline_free(b);
 		b = NULL;
 	}

@@ -291,6 +291,11 @@ Test(report_parse, bad_documents_are_named)
 	        BENCH_ERR_INVALID, "settings.ci_level"},
 	    {HEAD "\"results\": [], \"results\": []}", BENCH_ERR_INVALID,
 	        "duplicate"},
+	    /* Found by baseline-fuzzer: the error was set, the result kept. */
+	    {HEAD "\"results\": [{\"command\": \"x\", "
+	          "\"harness_cpu_per_run\": {\"e\": 0.25}, \"runs\": []}]}",
+	        BENCH_ERR_INVALID,
+	        "results[0].harness_cpu_per_run: expected a number"},
 	};
 	size_t i;
 
