@@ -45,6 +45,24 @@ report_export_format_name(enum report_export_format fmt)
 	return format_names[fmt];
 }
 
+/* The benchmark's name; its command when it has none. */
+static const char *
+name_of(const struct bench_result *r)
+{
+	if (r->name != NULL)
+		return r->name;
+	return r->command != NULL ? r->command : "";
+}
+
+/* The benchmark's command; its name when it has none. */
+static const char *
+command_of(const struct bench_result *r)
+{
+	if (r->command != NULL)
+		return r->command;
+	return r->name != NULL ? r->name : "";
+}
+
 /* Whether result r is exported: only results with measured runs are. */
 static int
 exported(const struct bench_result *r)
@@ -109,8 +127,7 @@ hyperfine_result(const struct bench_result *r)
 	size_t i;
 
 	o = json_object();
-	json_object_set_new(
-	    o, "command", jstr(r->command != NULL ? r->command : r->name));
+	json_object_set_new(o, "command", jstr(command_of(r)));
 	json_object_set_new(o, "mean", jreal(w->mean));
 	/* null with one run, as hyperfine. */
 	json_object_set_new(o, "stddev", jreal(w->stddev));
@@ -200,7 +217,7 @@ export_bmf(const struct baseline *b, struct bench_error *err)
 			json_object_set_new(bench, report_metric_name(m),
 			    bmf_measure(&r->st[m]));
 		/* Object keys must be UTF-8 too. */
-		key = reportp_utf8_fix(r->name != NULL ? r->name : r->command);
+		key = reportp_utf8_fix(name_of(r));
 		json_object_set_new(root, key, bench);
 		free(key);
 	}
@@ -260,7 +277,7 @@ csv_row(FILE *f, const struct bench_result *r)
 {
 	const struct stats_summary *w = &r->st[METRIC_WALL];
 
-	csv_field(f, r->command != NULL ? r->command : r->name);
+	csv_field(f, command_of(r));
 	fputc(',', f);
 	csv_number(f, w->mean);
 	fputc(',', f);
@@ -276,7 +293,7 @@ csv_row(FILE *f, const struct bench_result *r)
 	fputc(',', f);
 	csv_number(f, w->max);
 	fputc(',', f);
-	csv_field(f, r->name != NULL ? r->name : r->command);
+	csv_field(f, name_of(r));
 	fprintf(f, ",%zu,", r->n_runs);
 	csv_number(f, w->cv);
 	fputc(',', f);
@@ -444,7 +461,7 @@ export_markdown(FILE *f, const struct baseline *b)
 			continue;
 		w = &r->st[METRIC_WALL];
 		fputs("| ", f);
-		md_code(f, r->name != NULL ? r->name : r->command);
+		md_code(f, name_of(r));
 		fputs(" | ", f);
 		md_time(f, w->mean, u);
 		if (isfinite(w->stddev)) {

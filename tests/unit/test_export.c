@@ -210,6 +210,30 @@ Test(export_format, results_without_runs_are_left_out)
 	report_baseline_free(b);
 }
 
+Test(export_format, a_result_without_name_or_command)
+{
+	struct baseline *b = one_run();
+	char *text;
+	int f;
+
+	/* A hand-built baseline may lack both; the name is then "". */
+	free(b->results[0].name);
+	b->results[0].name = NULL;
+	free(b->results[0].command);
+	b->results[0].command = NULL;
+	for (f = 0; f < REPORT_EXPORT_COUNT; f++) {
+		text = export(b, f);
+		free(text);
+	}
+	text = export(b, REPORT_EXPORT_BMF);
+	cr_assert_eq(strncmp(text, "{\n  \"\": {", 9), 0, "%s", text);
+	free(text);
+	text = export(b, REPORT_EXPORT_HYPERFINE);
+	cr_assert_not_null(strstr(text, "\"command\": \"\","), "%s", text);
+	free(text);
+	report_baseline_free(b);
+}
+
 /* ------------------------------------------------------------- hyperfine */
 
 Test(export_hyperfine, one_run_exact_text)
