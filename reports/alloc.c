@@ -79,3 +79,28 @@ reportp_utf8_len(const char *str, size_t n)
 		return 0;
 	return len;
 }
+
+char *
+reportp_utf8_fix(const char *s)
+{
+	const char repl[] = "\xef\xbf\xbd";
+	char *fixed;
+	size_t i, o, n, len;
+
+	n = strlen(s);
+	fixed = reportp_xreallocarray(NULL, 3 * n + 1, 1);
+	for (i = o = 0; i < n;) {
+		len = reportp_utf8_len(s + i, n - i);
+		if (len == 0) {
+			memcpy(fixed + o, repl, 3);
+			o += 3;
+			i++;
+		} else {
+			memcpy(fixed + o, s + i, len);
+			o += len;
+			i += len;
+		}
+	}
+	fixed[o] = '\0';
+	return fixed;
+}

@@ -32,12 +32,13 @@ struct rd {
 static int
 rd_fail(struct rd *rd, const char *key, const char *what)
 {
-	if (!rd->failed) {
+	if (!rd->failed && rd->path[0] == '\0' && key == NULL)
+		bench_error_set(rd->err, BENCH_ERR_INVALID, "%s", what);
+	else if (!rd->failed)
 		bench_error_set(rd->err, BENCH_ERR_INVALID, "%s%s%s: %s",
 		    rd->path, rd->path[0] != '\0' && key != NULL ? "." : "",
 		    key != NULL ? key : "", what);
-		rd->failed = 1;
-	}
+	rd->failed = 1;
 	return -1;
 }
 
@@ -234,7 +235,8 @@ read_result(struct rd *rd, json_t *o, struct bench_result *r)
 	if (get_int(rd, o, "warmup_runs", 0, 0, INT32_MAX, &v) < 0)
 		return -1;
 	r->warmup_runs = (size_t)v;
-	(void)get_num(rd, o, "harness_cpu_per_run", 0, &r->harness_cpu);
+	if (get_num(rd, o, "harness_cpu_per_run", 0, &r->harness_cpu) < 0)
+		return -1;
 
 	runs = get(rd, o, "runs", 1);
 	if (runs == NULL)
@@ -391,6 +393,49 @@ read_settings(struct rd *rd, json_t *o, struct bench_settings *s)
 	if (!(s->outlier_threshold > 0))
 		return rd_fail(rd, "outlier_threshold", "must be positive");
 	return 0;
+}
+
+/* A result's name and its index, to find duplicate names by sorting. */
+struct name_ref {
+	const char *name;
+	size_t index;
+};
+
+static int
+name_ref_cmp(const void *a, const void *b)
+{
+	const struct name_ref *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c != 0)
+		return c;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/*
+ * The index of the first result whose name an earlier result has, or
+ * b->n_results.  Sorting, not comparing every pair: a document may hold
+ * MAX_RESULTS results.
+ */
+static size_t
+first_duplicate(const struct baseline *b)
+{
+	struct name_ref *refs;
+	size_t i, dup = b->n_results;
+
+	refs = reportp_xcalloc(b->n_results, sizeof(*refs));
+	for (i = 0; i < b->n_results; i++) {
+		refs[i].name = b->results[i].name;
+		refs[i].index = i;
+	}
+	qsort(refs, b->n_results, sizeof(*refs), name_ref_cmp);
+	for (i = 1; i < b->n_results; i++) {
+		if (strcmp(refs[i - 1].name, refs[i].name) == 0 &&
+		    refs[i].index < dup)
+			dup = refs[i].index;
+	}
+	free(refs);
+	return dup;
 }
 
 static int
@@ -712,15 +757,6 @@ read_baseline(struct rd *rd, json_t *root, struct baseline *b)
 		r = report_baseline_add_result(b);
 		snprintf(rd->path, sizeof(rd->path), "results[%zu]", i);
 		rc = read_result(rd, e, r);
-		if (rc == 0) {
-			for (j = 0; j < i; j++) {
-				if (strcmp(b->results[j].name, r->name) == 0) {
-					rc = rd_fail(rd, "name",
-					    "duplicate benchmark name");
-					break;
-				}
-			}
-		}
 		if (rc == 0 &&
 		    report_result_compute(r, b->settings.ci_level,
 		        b->settings.outlier_threshold, rd->err) != 0) {
@@ -730,6 +766,11 @@ read_baseline(struct rd *rd, json_t *root, struct baseline *b)
 		rd->path[0] = '\0';
 		if (rc < 0)
 			return -1;
+	}
+	j = first_duplicate(b);
+	if (j < b->n_results) {
+		snprintf(rd->path, sizeof(rd->path), "results[%zu]", j);
+		return rd_fail(rd, "name", "duplicate benchmark name");
 	}
 	return 0;
 }
@@ -757,7 +798,8 @@ report_baseline_parse(const char *text, size_t len, struct bench_error *err)
 	memset(&rd, 0, sizeof(rd));
 	rd.err = err;
 	b = report_baseline_create();
-	if (read_baseline(&rd, root, b) < 0) {
+	/* A problem recorded on a path that went on is a failure too. */
+	if (read_baseline(&rd, root, b) < 0 || rd.failed) {
 		report_baseline_free(b);
 		b = NULL;
 	}

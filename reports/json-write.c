@@ -33,30 +33,13 @@ jstr(const char *s)
 {
 	json_t *j;
 	char *fixed;
-	size_t i, o, n;
-	const char repl[] = "\xef\xbf\xbd";
 
 	if (s == NULL)
 		return json_null();
 	j = json_string(s);
 	if (j != NULL)
 		return j;
-	n = strlen(s);
-	fixed = reportp_xreallocarray(NULL, 3 * n + 1, 1);
-	for (i = o = 0; i < n;) {
-		size_t len = reportp_utf8_len(s + i, n - i);
-
-		if (len == 0) {
-			memcpy(fixed + o, repl, 3);
-			o += 3;
-			i++;
-		} else {
-			memcpy(fixed + o, s + i, len);
-			o += len;
-			i += len;
-		}
-	}
-	fixed[o] = '\0';
+	fixed = reportp_utf8_fix(s);
 	j = json_string(fixed);
 	free(fixed);
 	return j != NULL ? j : json_string("");

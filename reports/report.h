@@ -532,4 +532,27 @@ const char *report_fmt_bytes(char *buf, size_t size, double bytes);
 void report_text_result(FILE *f, const struct bench_result *r, size_t idx,
     const struct report_style *style);
 
+/* export.c */
+
+/* The formats of bench-tests export. */
+enum report_export_format {
+	REPORT_EXPORT_MARKDOWN,  /* hyperfine's Markdown table, more columns */
+	REPORT_EXPORT_CSV,       /* hyperfine's CSV columns, then ours */
+	REPORT_EXPORT_HYPERFINE, /* hyperfine's JSON export */
+	REPORT_EXPORT_BMF,       /* the Bencher Metric Format (JSON) */
+	REPORT_EXPORT_COUNT
+};
+
+/* The format called name ("markdown", "csv", "hyperfine", "bmf"), or -1. */
+int report_export_format_parse(const char *name);
+/* The name of a format. */
+const char *report_export_format_name(enum report_export_format fmt);
+/*
+ * Write the results of b in format fmt (results without measured runs are
+ * left out).  Returns UTF-8 text ending in a newline that the caller frees,
+ * or NULL with err filled when fmt is not a format or jansson fails.
+ */
+char *report_export(const struct baseline *b, enum report_export_format fmt,
+    struct bench_error *err);
+
 #endif /* BENCH_REPORTS_REPORT_H */

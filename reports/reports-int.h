@@ -16,5 +16,8 @@ char *reportp_xstrdup(const char *s);
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
 size_t reportp_utf8_len(const char *s, size_t n);
+/* A copy of s (caller frees) with every byte that is not part of valid
+ * UTF-8 replaced by U+FFFD. */
+char *reportp_utf8_fix(const char *s);
 
 #endif /* BENCH_REPORTS_REPORTS_INT_H */

@@ -333,4 +333,7 @@ extern const struct cmd_entry cmd_profile_summary_entry;
 int cmd_profile_session(
     struct session *s, const struct twopass_opts *po, size_t top, int quiet);
 
+/* cmd-export.c */
+extern const struct cmd_entry cmd_export_entry;
+
 #endif /* BENCH_SRC_BENCH_H */

@@ -4,7 +4,9 @@
  * --message-format json, libtest's JSON lines with cargo's "Running"
  * lines, the -Zbuild-analysis log and the wrapper's unit records.
  *
- * The first byte of an input picks the parser; the rest is the text.  Any
+ * The first byte of an input picks the parser by its value modulo 5 (the
+ * seeds in tests/fuzz/corpus/cargo/ use A metadata, B artifacts, C libtest,
+ * D build-analysis, E unit records); the rest is the text.  Any
  * input must give a result or an error, without a crash, a leak or
  * undefined behaviour (ASan and UBSan watch).  Results are walked so that
  * every pointer they hold is read.

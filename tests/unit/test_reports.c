@@ -291,11 +291,87 @@ Test(report_parse, bad_documents_are_named)
 	        BENCH_ERR_INVALID, "settings.ci_level"},
 	    {HEAD "\"results\": [], \"results\": []}", BENCH_ERR_INVALID,
 	        "duplicate"},
+	    /* Found by baseline-fuzzer: the error was set, the result kept. */
+	    {HEAD "\"results\": [{\"command\": \"x\", "
+	          "\"harness_cpu_per_run\": {\"e\": 0.25}, \"runs\": []}]}",
+	        BENCH_ERR_INVALID,
+	        "results[0].harness_cpu_per_run: expected a number"},
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++)
 		expect_error(&cases[i]);
+}
+
+Test(report_parse, whole_document_errors_have_no_empty_path)
+{
+	struct bench_error err;
+	const char *json = "{\"results\": []}";
+
+	cr_assert_null(report_baseline_parse(json, strlen(json), &err));
+	cr_assert_eq(strncmp(err.text, "not a bench-tests baseline", 26), 0,
+	    "%s", err.text);
+	cr_assert_null(report_baseline_parse("[]", 2, &err));
+	cr_assert_eq(strncmp(err.text, "not a bench-tests baseline", 26), 0,
+	    "%s", err.text);
+}
+
+/* A document with n results named by name(i), none with runs. */
+static char *
+named_results(size_t n, const char *(*name)(size_t))
+{
+	char *text = NULL;
+	size_t len = 0, i;
+	FILE *f = open_memstream(&text, &len);
+
+	fputs(HEAD "\"results\": [", f);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s{\"command\": \"%s\", \"runs\": []}",
+		    i > 0 ? ", " : "", name(i));
+	fputs("]}", f);
+	fclose(f);
+	return text;
+}
+
+static const char *
+name_abcab(size_t i)
+{
+	return (const char *[]){"a", "b", "c", "a", "b"}[i];
+}
+
+static const char *
+name_numbered(size_t i)
+{
+	static char buf[32];
+
+	/* x0 ... x19999, then x5000 again. */
+	snprintf(buf, sizeof(buf), "x%zu", i < 20000 ? i : (size_t)5000);
+	return buf;
+}
+
+Test(report_parse, the_first_duplicate_name_is_named)
+{
+	struct bench_error err;
+	struct baseline *b;
+	char *text;
+
+	text = named_results(5, name_abcab);
+	cr_assert_null(report_baseline_parse(text, strlen(text), &err));
+	cr_assert_str_eq(err.text, "results[3].name: duplicate benchmark name");
+	free(text);
+
+	/* Many results: found by sorting, not by comparing every pair. */
+	text = named_results(20001, name_numbered);
+	cr_assert_null(report_baseline_parse(text, strlen(text), &err));
+	cr_assert_str_eq(
+	    err.text, "results[20000].name: duplicate benchmark name");
+	free(text);
+	text = named_results(20000, name_numbered);
+	b = report_baseline_parse(text, strlen(text), &err);
+	cr_assert_not_null(b, "%s", err.text);
+	cr_assert_eq(b->n_results, 20000);
+	report_baseline_free(b);
+	free(text);
 }
 
 Test(report_parse, every_truncation_of_a_baseline_is_an_error)
