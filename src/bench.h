@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "bench-error.h"
+#include "http.h"
 #include "report.h"
 
 /* Exit statuses, documented in --help and bench-tests(1). */
@@ -201,6 +202,7 @@ struct session_opts {
 	int no_prebuild;
 	int quiet;
 	int max_runs_given;
+	struct post_opts post; /* --post and the server options */
 };
 
 struct session {
@@ -263,5 +265,7 @@ char *cmd_join_argv(char *const *argv);
 
 /* cmd-run.c */
 extern const struct cmd_entry cmd_run_entry;
+/* cmd-post.c */
+extern const struct cmd_entry cmd_post_entry;
 
 #endif /* BENCH_SRC_BENCH_H */

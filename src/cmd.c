@@ -13,7 +13,8 @@
 
 #include "bench.h"
 
-const struct cmd_entry *const cmd_table[] = {&cmd_run_entry, NULL};
+const struct cmd_entry *const cmd_table[] = {
+    &cmd_run_entry, &cmd_post_entry, NULL};
 
 const struct cmd_entry *
 cmd_find(const char *name)
