@@ -265,7 +265,8 @@ char *cmd_join_argv(char *const *argv);
 
 /* cmd-run.c */
 extern const struct cmd_entry cmd_run_entry;
-/* cmd-post.c */
+/* cmd-post.c, cmd-serve.c */
 extern const struct cmd_entry cmd_post_entry;
+extern const struct cmd_entry cmd_serve_entry;
 
 #endif /* BENCH_SRC_BENCH_H */

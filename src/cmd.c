@@ -14,7 +14,7 @@
 #include "bench.h"
 
 const struct cmd_entry *const cmd_table[] = {
-    &cmd_run_entry, &cmd_post_entry, NULL};
+    &cmd_run_entry, &cmd_post_entry, &cmd_serve_entry, NULL};
 
 const struct cmd_entry *
 cmd_find(const char *name)
