@@ -145,6 +145,28 @@ change_cell(struct sbuf *b, const struct report_change *c)
 		    pct);
 }
 
+/* The newest significant change among the points, as a table cell. */
+static void
+last_change_cell(struct sbuf *b, const struct report_point *p, size_t n)
+{
+	char tb[32];
+	size_t i;
+
+	for (i = n; i-- > 1;) {
+		if (!p[i].change.significant)
+			continue;
+		sbuf_printf(b,
+		    "<td class=\"num change %s\">%+.1f %% %s <span "
+		    "class=\"muted\">%s</span></td>",
+		    p[i].change.ratio > 1 ? "slower" : "faster",
+		    (p[i].change.ratio - 1) * 100,
+		    p[i].change.ratio > 1 ? "slower" : "faster",
+		    when(tb, sizeof(tb), p[i].t, "%Y-%m-%d"));
+		return;
+	}
+	sbuf_puts(b, "<td class=\"same\">none recently</td>");
+}
+
 /* A small trend line of the means, with significant changes dotted. */
 static void
 sparkline(struct sbuf *b, const struct report_point *p, size_t n)
@@ -227,8 +249,9 @@ server_html_index(const struct report_benchmark *rows, size_t n,
 	    "0.05.</p>\n",
 	    n, n == 1 ? "" : "s");
 	sbuf_puts(&b, "<table class=\"benchmarks\"><thead><tr><th>Benchmark"
-	              "</th><th>Latest wall time</th><th>Change</th><th>Trend"
-	              "</th><th>Baselines</th><th>Latest</th><th>Host</th>"
+	              "</th><th>Latest wall time</th><th>vs. previous</th>"
+	              "<th>Last significant change</th><th>Trend</th>"
+	              "<th>Baselines</th><th>Latest</th><th>Host</th>"
 	              "</tr></thead><tbody>\n");
 	for (i = 0; i < n; i++) {
 		last = n_trend[i] > 0 ? &trends[i][n_trend[i] - 1] : NULL;
@@ -238,7 +261,7 @@ server_html_index(const struct report_benchmark *rows, size_t n,
 		sbuf_html(&b, rows[i].name);
 		sbuf_puts(&b, "</a></td>");
 		if (last == NULL) {
-			sbuf_puts(&b, "<td></td><td></td><td></td>");
+			sbuf_puts(&b, "<td></td><td></td><td></td><td></td>");
 		} else {
 			w = &last->m[METRIC_WALL];
 			sbuf_printf(&b, "<td class=\"num\">%s",
@@ -249,6 +272,7 @@ server_html_index(const struct report_benchmark *rows, size_t n,
 				        (w->ci_high - w->ci_low) / 2, w->mean));
 			sbuf_puts(&b, "</td>");
 			change_cell(&b, &last->change);
+			last_change_cell(&b, trends[i], n_trend[i]);
 			sbuf_puts(&b, "<td>");
 			sparkline(&b, trends[i], n_trend[i]);
 			sbuf_puts(&b, "</td>");
@@ -320,6 +344,22 @@ polyline(struct sbuf *b, const struct chart *c, const struct report_point *p,
 	sbuf_puts(b, "\"/>\n");
 }
 
+/* A tick on the time axis at x with its label (kept inside the chart). */
+static void
+tick(struct sbuf *b, double x, const char *label)
+{
+	const char *anchor = x > CW - MR - 40 ? "end"
+	                     : x < ML + 40    ? "start"
+	                                      : "middle";
+
+	sbuf_printf(b,
+	    "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" y2=\"%.0f\" "
+	    "stroke=\"" C_AXIS "\"/><text x=\"%.1f\" y=\"%.0f\" "
+	    "text-anchor=\"%s\" font-size=\"12\" fill=\"" C_AXIS
+	    "\">%s</text>\n",
+	    x, x, CH - MB, CH - MB + 5, x, CH - MB + 20, anchor, label);
+}
+
 static void
 axes(struct sbuf *b, const struct chart *c)
 {
@@ -345,22 +385,39 @@ axes(struct sbuf *b, const struct chart *c)
 	    "rotate(-90)\" text-anchor=\"middle\" font-size=\"13\" "
 	    "fill=\"" C_AXIS "\">time per run (%s)</text>\n",
 	    (MT + CH - MB) / 2, c->unit);
-	/* x: dates, or dates and times over a short span. */
-	fmt = span > 3 * 86400 ? "%Y-%m-%d" : "%m-%d %H:%M";
-	ticks = c->n < 2 ? 1 : (c->n < 6 ? (int)c->n : 6);
-	for (k = 0; k < ticks; k++) {
-		double t, frac = ticks == 1 ? 0.5 : (double)k / (ticks - 1);
-		size_t idx = (size_t)lround(frac * (double)(c->n - 1));
+	/* x: round times (midnights, hours) a nice step apart. */
+	if (span > 0) {
+		static const double steps[] = {60, 300, 900, 1800, 3600,
+		    3 * 3600, 6 * 3600, 12 * 3600, 86400, 2 * 86400, 7 * 86400,
+		    14 * 86400, 28 * 86400, 91 * 86400, 182 * 86400,
+		    364 * 86400, 728 * 86400};
+		double st = steps[0], t;
+		size_t k2;
 
-		t = span > 0 ? c->t0 + frac * span : c->t0;
-		x = span > 0 ? cx(c, t, 0) : cx(c, t, idx);
-		sbuf_printf(b,
-		    "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" y2=\"%.0f\" "
-		    "stroke=\"" C_AXIS "\"/><text x=\"%.1f\" y=\"%.0f\" "
-		    "text-anchor=\"middle\" font-size=\"12\" fill=\"" C_AXIS
-		    "\">%s</text>\n",
-		    x, x, CH - MB, CH - MB + 5, x, CH - MB + 20,
-		    when(tb, sizeof(tb), t, fmt));
+		for (k2 = 0; k2 < sizeof(steps) / sizeof(steps[0]); k2++) {
+			st = steps[k2];
+			if (span / st <= 7)
+				break;
+		}
+		fmt = st >= 86400 ? "%Y-%m-%d" : "%m-%d %H:%M";
+		for (t = ceil(c->t0 / st) * st; t <= c->t1; t += st) {
+			x = cx(c, t, 0);
+			tick(b, x, when(tb, sizeof(tb), t, fmt));
+		}
+	} else {
+		/* One time (or none): a label under each point. */
+		ticks = c->n < 6 ? (int)c->n : 6;
+		for (k = 0; k < ticks; k++) {
+			size_t idx = ticks == 1
+			                 ? 0
+			                 : (size_t)lround((double)k *
+			                                  (double)(c->n - 1) /
+			                                  (ticks - 1));
+
+			x = cx(c, c->t0, idx);
+			tick(b, x,
+			    when(tb, sizeof(tb), c->t0, "%Y-%m-%d %H:%M"));
+		}
 	}
 	sbuf_printf(b,
 	    "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.0f\" y2=\"%.0f\" "

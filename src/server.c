@@ -5,9 +5,10 @@
  * epoll loop, one per thread); each request is taken apart into a struct
  * srv_req and answered by server_dispatch().  Uploads are refused as early
  * as possible: a POST without a valid token, or whose Content-Length is
- * over the limit, is answered before its body is read; a body that grows
- * past the limit without a Content-Length is answered 413 the moment it
- * does.
+ * over the limit, is answered before its body is read.  A chunked body
+ * that grows past the limit is dropped as it comes and answered 413 at its
+ * end (libmicrohttpd cannot answer in the middle of a body); one that goes
+ * on past four times the limit has its connection cut.
  *
  * The main thread does nothing but wait for signals (sigwait: the caller
  * blocked them before any thread existed, so every thread inherits the
@@ -44,6 +45,7 @@ static atomic_long in_flight;
 struct req_state {
 	struct sbuf body;
 	int too_large;
+	size_t discarded; /* bytes dropped after the limit */
 	double t0;
 };
 
@@ -147,7 +149,8 @@ respond(struct server *s, struct MHD_Connection *conn, const char *url,
 	if (html)
 		MHD_add_response_header(resp, "Content-Security-Policy",
 		    "default-src 'none'; style-src 'unsafe-inline'; "
-		    "img-src 'self' data:; form-action 'self'; base-uri 'none'; "
+		    "img-src 'self' data:; form-action 'self'; base-uri "
+		    "'none'; "
 		    "frame-ancestors 'none'");
 	if (r.immutable)
 		MHD_add_response_header(resp, "Cache-Control",
@@ -240,11 +243,19 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 			st->too_large = 1;
 			free(st->body.p);
 			memset(&st->body, 0, sizeof(st->body));
-			*upload_data_size = 0;
-			return respond(s, conn, url, method, st);
 		}
 		if (!st->too_large)
 			sbuf_add(&st->body, upload_data, *upload_data_size);
+		else {
+			/*
+			 * libmicrohttpd cannot answer in the middle of a body:
+			 * drop the rest and answer 413 at its end, unless it
+			 * goes on much longer, when the connection is cut.
+			 */
+			st->discarded += *upload_data_size;
+			if (st->discarded > s->max_body * 4 + ((size_t)1 << 20))
+				return MHD_NO;
+		}
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
