@@ -242,7 +242,7 @@ results_sql(void)
 			    &b, ", %s_%s REAL", metric_cols[m], stat_cols[k]);
 	sbuf_puts(&b, ", wall_times BLOB, PRIMARY KEY (baseline, pos));"
 	              "CREATE INDEX results_benchmark ON "
-	              "results(benchmark, created);");
+	              "results(benchmark, created, baseline);");
 	return sbuf_take(&b, NULL);
 }
 
