@@ -238,22 +238,193 @@ report_server_benchmarks_json(const struct report_benchmark *rows, size_t n)
 	return finish(root);
 }
 
+/*
+ * The history is the one large document (10,000 points are 11 MB): it is
+ * written directly, without a jansson tree, in the same form jansson gives
+ * the other documents (compact, reals with 17 digits and a ".0" when they
+ * would look like integers).
+ */
+struct jbuf {
+	char *p;
+	size_t len, cap;
+};
+
+static void
+jb_add(struct jbuf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->p = reportp_xreallocarray(b->p, b->cap, 1);
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void
+jb_puts(struct jbuf *b, const char *s)
+{
+	jb_add(b, s, strlen(s));
+}
+
+/* A JSON string: escaped, invalid UTF-8 as U+FFFD; null for NULL. */
+static void
+jb_str(struct jbuf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, n, len, run;
+	char esc[8];
+
+	if (s == NULL) {
+		jb_puts(b, "null");
+		return;
+	}
+	n = strlen(s);
+	jb_add(b, "\"", 1);
+	for (i = run = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+
+		len = c < 0x80 ? 1 : reportp_utf8_len(s + i, n - i);
+		if (len == 1 && c >= 0x20 && c != '"' && c != '\\') {
+			i++;
+			continue;
+		}
+		if (len > 1) {
+			i += len;
+			continue;
+		}
+		jb_add(b, s + run, i - run);
+		if (len == 0)
+			jb_puts(b, "\\ufffd");
+		else if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			jb_add(b, esc, 2);
+		} else {
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			jb_add(b, esc, 6);
+		}
+		i++;
+		run = i;
+	}
+	jb_add(b, s + run, i - run);
+	jb_add(b, "\"", 1);
+}
+
+static void
+jb_real(struct jbuf *b, double x)
+{
+	char buf[40];
+	int n;
+
+	if (!isfinite(x)) {
+		jb_puts(b, "null");
+		return;
+	}
+	n = snprintf(buf, sizeof(buf), "%.17g", x);
+	if (strpbrk(buf, ".eE") == NULL)
+		memcpy(buf + n, ".0", 3);
+	jb_puts(b, buf);
+}
+
+static void
+jb_key(struct jbuf *b, const char *key)
+{
+	jb_add(b, "\"", 1);
+	jb_puts(b, key);
+	jb_add(b, "\":", 2);
+}
+
+static void
+jb_metric(struct jbuf *b, const char *name, const struct report_metric_stats *m)
+{
+	jb_add(b, ",", 1);
+	jb_key(b, name);
+	jb_puts(b, "{\"mean\":");
+	jb_real(b, m->mean);
+	jb_puts(b, ",\"stddev\":");
+	jb_real(b, m->stddev);
+	jb_puts(b, ",\"ci_low\":");
+	jb_real(b, m->ci_low);
+	jb_puts(b, ",\"ci_high\":");
+	jb_real(b, m->ci_high);
+	jb_puts(b, ",\"median\":");
+	jb_real(b, m->median);
+	jb_puts(b, ",\"min\":");
+	jb_real(b, m->min);
+	jb_puts(b, ",\"max\":");
+	jb_real(b, m->max);
+	jb_add(b, "}", 1);
+}
+
+static void
+jb_point(struct jbuf *b, const struct report_point *p)
+{
+	char num[32];
+	const struct report_change *c = &p->change;
+	int m;
+
+	jb_puts(b, "{\"id\":");
+	jb_str(b, p->id);
+	jb_puts(b, ",\"created\":");
+	jb_str(b, p->created);
+	jb_puts(b, ",\"label\":");
+	jb_str(b, p->label);
+	jb_puts(b, ",\"host\":");
+	jb_str(b, p->host);
+	jb_puts(b, ",\"git_commit\":");
+	jb_str(b, p->git_commit);
+	jb_puts(b, p->complete ? ",\"complete\":true" : ",\"complete\":false");
+	snprintf(num, sizeof(num), ",\"n\":%zu", p->n);
+	jb_puts(b, num);
+	jb_puts(b, p->converged < 0   ? ",\"converged\":null"
+	           : p->converged > 0 ? ",\"converged\":true"
+	                              : ",\"converged\":false");
+	for (m = 0; m < METRIC_COUNT; m++)
+		jb_metric(
+		    b, report_metric_name((enum bench_metric)m), &p->m[m]);
+	jb_puts(b, ",\"change\":");
+	if (!c->computed)
+		jb_puts(b, "null");
+	else {
+		jb_puts(b, c->significant ? "{\"significant\":true"
+		                          : "{\"significant\":false");
+		jb_puts(b, ",\"ratio\":");
+		jb_real(b, c->ratio);
+		jb_puts(b, ",\"p_welch\":");
+		jb_real(b, c->p_welch);
+		jb_puts(b, ",\"p_mann_whitney\":");
+		jb_real(b, c->p_mwu);
+		jb_puts(b, ",\"stddevs\":");
+		jb_real(b, c->stddev_rule);
+		jb_add(b, "}", 1);
+	}
+	jb_add(b, "}", 1);
+}
+
 char *
 report_server_history_json(
     const char *benchmark, const struct report_point *points, size_t n)
 {
-	json_t *root = json_object(), *arr = json_array();
+	struct jbuf b = {NULL, 0, 0};
+	char num[48];
 	size_t i;
 
-	json_object_set_new(root, "benchmark", sstr(benchmark));
-	json_object_set_new(root, "units",
-	    json_pack("{s:s, s:s, s:s, s:s}", "wall", "s", "user", "s",
-	        "system", "s", "max_rss", "bytes"));
-	json_object_set_new(root, "count", json_integer((json_int_t)n));
-	for (i = 0; i < n; i++)
-		json_array_append_new(arr, point_json(&points[i], 1));
-	json_object_set_new(root, "points", arr);
-	return finish(root);
+	jb_puts(&b, "{\"benchmark\":");
+	jb_str(&b, benchmark);
+	jb_puts(&b, ",\"units\":{\"wall\":\"s\",\"user\":\"s\",\"system\":"
+	            "\"s\",\"max_rss\":\"bytes\"}");
+	snprintf(num, sizeof(num), ",\"count\":%zu,\"points\":[", n);
+	jb_puts(&b, num);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			jb_add(&b, ",", 1);
+		jb_point(&b, &points[i]);
+	}
+	jb_puts(&b, "]}\n");
+	return b.p;
 }
 
 int
