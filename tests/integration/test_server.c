@@ -30,6 +30,7 @@
 #include <curl/curl.h>
 #include <sqlite3.h>
 
+#include "bench.h"
 #include "harness.h"
 #include "report.h"
 
@@ -1222,6 +1223,89 @@ Test(faults, server_down_spools_then_flush_sends, .timeout = 120)
 	free(state);
 	free(file);
 	free(doc);
+	srv_free(&s);
+}
+
+Test(client, fetch_latest_for_check_baseline_from, .timeout = 60)
+{
+	struct srv s;
+	struct reply r;
+	struct http_opts o;
+	struct http_client c;
+	struct bench_error err;
+	char *docs[3], *text, *readers, *tokens;
+	size_t i, len;
+	int rc;
+
+	srv_new(&s, "fetch", NULL);
+	for (i = 0; i < 3; i++) {
+		docs[i] = make_baseline(&three[i]);
+		post_as(&r, &s, TOKEN, docs[i], strlen(docs[i]));
+		cr_assert_eq(r.status, 201);
+		reply_free(&r);
+	}
+	http_opts_init(&o);
+	o.server = s.url;
+	o.retries = 0;
+	unsetenv("BENCH_TESTS_TOKEN");
+	cr_assert_eq(http_client_init(&c, &o, &err), 0, "%s", err.text);
+	/* The newest nightly, then the newest with benchmark "suite" and
+	 * label "pr", then any label. */
+	cr_assert_eq(http_fetch_latest(&c, "nightly", NULL, &text, &len, &err),
+	    0, "%s", err.text);
+	cr_assert(len == strlen(docs[2]) && memcmp(text, docs[2], len) == 0);
+	free(text);
+	cr_assert_eq(http_fetch_latest(&c, "pr", "suite", &text, &len, &err), 0,
+	    "%s", err.text);
+	cr_assert(len == strlen(docs[1]) && memcmp(text, docs[1], len) == 0);
+	free(text);
+	cr_assert_eq(http_fetch_latest(&c, NULL, "unit", &text, &len, &err), 0);
+	cr_assert(len == strlen(docs[2]) && memcmp(text, docs[2], len) == 0);
+	free(text);
+	rc = http_fetch_latest(&c, "pr", "unit", &text, &len, &err);
+	cr_assert_eq(rc, BENCH_ERR_INVALID);
+	cr_assert_null(text);
+	cr_assert_not_null(
+	    strstr(err.text, "no baseline with label 'pr' holding benchmark "
+	                     "'unit'"),
+	    "%s", err.text);
+	http_client_free(&c);
+	srv_stop(&s);
+
+	/* With --read-token: refused without one, fine with one. */
+	readers = path_join(s.dir, "readers");
+	tokens = path_join(s.dir, "tokens");
+	write_file(readers, READ_TOKEN "\n", strlen(READ_TOKEN) + 1);
+	srv_start(&s, (const char *[]){"--token-file", tokens,
+	                  "--read-token-file", readers, NULL});
+	o.server = s.url;
+	cr_assert_eq(http_client_init(&c, &o, &err), 0);
+	rc = http_fetch_latest(&c, "nightly", NULL, &text, &len, &err);
+	cr_assert_eq(rc, BENCH_ERR_INVALID);
+	cr_assert_not_null(strstr(err.text, "401"), "%s", err.text);
+	http_client_free(&c);
+	setenv("BENCH_TESTS_TOKEN", READ_TOKEN, 1);
+	cr_assert_eq(http_client_init(&c, &o, &err), 0);
+	cr_assert_eq(http_fetch_latest(&c, "nightly", NULL, &text, &len, &err),
+	    0, "%s", err.text);
+	free(text);
+	http_client_free(&c);
+	srv_stop(&s);
+
+	/* The server is down: an I/O error after the retries. */
+	o.retries = 1;
+	o.retry_delay = 0.01;
+	cr_assert_eq(http_client_init(&c, &o, &err), 0);
+	rc = http_fetch_latest(&c, "nightly", NULL, &text, &len, &err);
+	cr_assert_eq(rc, BENCH_ERR_IO);
+	cr_assert_not_null(strstr(err.text, "after retries"), "%s", err.text);
+	cr_assert_null(strstr(err.text, READ_TOKEN), "the token was shown");
+	http_client_free(&c);
+	unsetenv("BENCH_TESTS_TOKEN");
+	for (i = 0; i < 3; i++)
+		free(docs[i]);
+	free(readers);
+	free(tokens);
 	srv_free(&s);
 }
 

@@ -1,6 +1,6 @@
 /*
- * test_server.c: the pieces of the results server and its client that need
- * no network: the rule for significant changes, tokens, times, identities,
+ * test_server_parts.c: the pieces of the results server and its client that
+ * need no network: the rule for significant changes, tokens, times, identities,
  * escaping, the API's JSON, and the dispatcher on a real database file.
  */
 #include <config.h>
