@@ -388,15 +388,15 @@ session_write(struct session *s, const char *path)
 int
 session_close(struct session *s, int status)
 {
-	int sig;
+	int sig, measured = status == BENCH_EXIT_OK;
 
 	if (status == BENCH_EXIT_OK || status == BENCH_EXIT_INTERRUPTED) {
 		host_loadavg(s->b->env.load_after);
 		if (s->o->output != NULL && session_write(s, s->o->output) != 0)
 			status = BENCH_EXIT_USAGE;
 	}
-	/* --post: after the local file, so that nothing is lost. */
-	if (status == BENCH_EXIT_OK && post_baseline(&s->o->post, s->b) == 2)
+	/* --post: after the local file (even if it failed), never lost. */
+	if (measured && post_baseline(&s->o->post, s->b) == 2)
 		status = BENCH_EXIT_USAGE;
 	sig = spawn_interrupted();
 	if (sig != 0) {

@@ -8,7 +8,9 @@
  * Input: "METHOD\nPATH?QUERY\nAUTHORIZATION\nBODY" (missing lines are
  * empty).  Build with ./configure --enable-fuzzing CC=clang, then
  *
- *   ./tests/fuzz/server-fuzzer -max_total_time=60 tests/fuzz/server-seeds
+ *   mkdir -p corpus
+ *   ./tests/fuzz/server-fuzzer -max_total_time=60 corpus
+ * tests/fuzz/server-seeds
  */
 #include <config.h>
 
