@@ -89,6 +89,8 @@ struct report_benchmark {
 char *report_server_error_json(const char *message);
 /* {"id", "status": "created"|"duplicate", "url"}; caller frees. */
 char *report_server_created_json(const char *id, int created);
+/* {"id", "status": "deleted"}; caller frees. */
+char *report_server_deleted_json(const char *id);
 /* {"status": "ok", "version", "api", "baselines"}; caller frees. */
 char *report_server_health_json(const char *version, long long baselines);
 /*

@@ -110,6 +110,16 @@ report_server_created_json(const char *id, int created)
 }
 
 char *
+report_server_deleted_json(const char *id)
+{
+	json_t *root = json_object();
+
+	json_object_set_new(root, "id", sstr(id));
+	json_object_set_new(root, "status", json_string("deleted"));
+	return finish(root);
+}
+
+char *
 report_server_health_json(const char *version, long long baselines)
 {
 	json_t *root = json_object();

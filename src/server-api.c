@@ -601,6 +601,30 @@ get_baseline(struct server *s, const struct srv_req *q, struct srv_resp *r,
 	}
 }
 
+static void
+delete_baseline(struct server *s, const struct srv_req *q, struct srv_resp *r,
+    const char *id)
+{
+	struct bench_error err;
+	int rc;
+
+	if (!known_args(q, (const char *const[]){NULL}, r))
+		return;
+	if (!id_ok(id) || strcmp(id, "latest") == 0) {
+		reply_error(r, q, 404, "no baseline with that id");
+		return;
+	}
+	rc = server_db_delete(s->db, id, &err);
+	if (rc == 1)
+		reply_error(r, q, 404, "no baseline with id %s", id);
+	else if (rc != 0)
+		db_failed(s, q, r, &err);
+	else {
+		server_log(s, "deleted baseline %s", id);
+		reply_json(r, 200, report_server_deleted_json(id));
+	}
+}
+
 static const char *const filter_args[] = {
     "benchmark", "label", "host", "since", "until", "limit", NULL};
 
@@ -889,11 +913,22 @@ server_dispatch(struct server *s, const struct srv_req *q, struct srv_resp *r)
 			health(s, q, r);
 		return;
 	}
+	if (strcmp(q->method, "DELETE") == 0 &&
+	    strncmp(p, "/api/v1/baselines/", 18) == 0) {
+		if (authorized(s, q, 1, r))
+			delete_baseline(s, q, r, p + 18);
+		return;
+	}
 	if (!get) {
-		if (strncmp(p, "/api/v1/baselines/", 18) == 0 ||
-		    strcmp(p, "/api/v1/benchmarks") == 0 ||
-		    strncmp(p, "/api/v1/benchmarks/", 19) == 0 ||
-		    strcmp(p, "/") == 0 || strncmp(p, "/benchmarks/", 12) == 0)
+		if (strncmp(p, "/api/v1/baselines/", 18) == 0)
+			bad_method(q, r,
+			    strcmp(p + 18, "latest") == 0
+			        ? "GET, HEAD"
+			        : "GET, HEAD, DELETE");
+		else if (strcmp(p, "/api/v1/benchmarks") == 0 ||
+		         strncmp(p, "/api/v1/benchmarks/", 19) == 0 ||
+		         strcmp(p, "/") == 0 ||
+		         strncmp(p, "/benchmarks/", 12) == 0)
 			bad_method(q, r, "GET, HEAD");
 		else
 			reply_error(r, q, 404, "nothing at %.200s", p);

@@ -79,6 +79,10 @@ enum {
 	ST_COUNT_ALL,
 	ST_HOSTS,
 	ST_LABELS,
+	ST_SEQ_OF,
+	ST_DELETE_B,
+	ST_REFRESH_BENCH,
+	ST_DROP_BENCH,
 	ST_COUNT
 };
 
@@ -216,6 +220,25 @@ statement_sql(int which)
 		               "baselines b ON b.seq = r.baseline WHERE "
 		               "r.benchmark = ?1 AND b.label IS NOT NULL "
 		               "ORDER BY 1");
+	case ST_SEQ_OF:
+		return xstrdup("SELECT seq FROM baselines WHERE id = ?1");
+	case ST_DELETE_B:
+		/* Its results go with it (ON DELETE CASCADE). */
+		return xstrdup("DELETE FROM baselines WHERE seq = ?1");
+	case ST_REFRESH_BENCH:
+		return xstrdup(
+		    "UPDATE benchmarks SET "
+		    "count = (SELECT count(*) FROM results WHERE benchmark = "
+		    "?1), "
+		    "first = coalesce((SELECT min(created) FROM results WHERE "
+		    "benchmark = ?1), first), "
+		    "first_text = coalesce((SELECT b.created_text FROM results "
+		    "r JOIN baselines b ON b.seq = r.baseline WHERE "
+		    "r.benchmark = ?1 ORDER BY r.created LIMIT 1), first_text) "
+		    "WHERE name = ?1");
+	case ST_DROP_BENCH:
+		return xstrdup(
+		    "DELETE FROM benchmarks WHERE name = ?1 AND count = 0");
 	default:
 		fatalx(BENCH_EXIT_USAGE, "server-db: no statement %d", which);
 	}
@@ -685,6 +708,106 @@ fail:
 	return BENCH_ERR_IO;
 }
 
+static char *
+col_str(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s != NULL ? xstrdup((const char *)s) : NULL;
+}
+
+static double
+col_real(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL
+	           ? NAN
+	           : sqlite3_column_double(st, i);
+}
+
+static int
+col_bool3(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL
+	           ? -1
+	           : sqlite3_column_int(st, i) != 0;
+}
+
+static char **
+names_of(struct db_conn *c, long long seq, struct bench_error *err)
+{
+	sqlite3_stmt *st = c->st[ST_NAMES];
+	char **v = xcalloc(1, sizeof(*v));
+	size_t n = 0;
+	int rc;
+
+	sqlite3_bind_int64(st, 1, seq);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, n + 2, sizeof(*v));
+		v[n++] = col_str(st, 0);
+		v[n] = NULL;
+	}
+	finish(st);
+	if (rc != SQLITE_DONE) {
+		db_error(err, c->h, "read");
+		strv_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+int
+server_db_delete(struct server_db *db, const char *id, struct bench_error *err)
+{
+	struct db_conn *c = conn_get(db, err);
+	sqlite3_stmt *st;
+	char **names = NULL;
+	long long seq;
+	size_t i;
+	int rc;
+
+	if (c == NULL)
+		return BENCH_ERR_IO;
+	if (step_done(c, c->st[ST_BEGIN], err) != 0)
+		return BENCH_ERR_IO;
+	st = c->st[ST_SEQ_OF];
+	bind_text(st, 1, id);
+	rc = sqlite3_step(st);
+	seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	finish(st);
+	if (rc == SQLITE_DONE) {
+		(void)step_done(c, c->st[ST_ROLLBACK], NULL);
+		return 1;
+	}
+	if (rc != SQLITE_ROW) {
+		db_error(err, c->h, "read");
+		goto fail;
+	}
+	names = names_of(c, seq, err);
+	if (names == NULL)
+		goto fail;
+	st = c->st[ST_DELETE_B];
+	sqlite3_bind_int64(st, 1, seq);
+	if (step_done(c, st, err) != 0)
+		goto fail;
+	/* Recount what the front page lists. */
+	for (i = 0; names[i] != NULL; i++) {
+		bind_text(c->st[ST_REFRESH_BENCH], 1, names[i]);
+		if (step_done(c, c->st[ST_REFRESH_BENCH], err) != 0)
+			goto fail;
+		bind_text(c->st[ST_DROP_BENCH], 1, names[i]);
+		if (step_done(c, c->st[ST_DROP_BENCH], err) != 0)
+			goto fail;
+	}
+	if (step_done(c, c->st[ST_COMMIT], err) != 0)
+		goto fail;
+	strv_free(names);
+	return 0;
+fail:
+	strv_free(names);
+	(void)step_done(c, c->st[ST_ROLLBACK], NULL);
+	return BENCH_ERR_IO;
+}
+
 int
 server_db_body(struct server_db *db, const char *id, char **body, size_t *len,
     struct bench_error *err)
@@ -717,30 +840,6 @@ server_db_body(struct server_db *db, const char *id, char **body, size_t *len,
 	return rc;
 }
 
-static char *
-col_str(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s != NULL ? xstrdup((const char *)s) : NULL;
-}
-
-static double
-col_real(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL
-	           ? NAN
-	           : sqlite3_column_double(st, i);
-}
-
-static int
-col_bool3(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL
-	           ? -1
-	           : sqlite3_column_int(st, i) != 0;
-}
-
 /* Bind the filter's bounds and limit at the given parameter numbers. */
 static void
 bind_filter(sqlite3_stmt *st, const struct db_filter *f, int label, int host,
@@ -751,29 +850,6 @@ bind_filter(sqlite3_stmt *st, const struct db_filter *f, int label, int host,
 	bind_real(st, since, f->since);
 	bind_real(st, until, f->until);
 	sqlite3_bind_int64(st, limit, (sqlite3_int64)f->limit);
-}
-
-static char **
-names_of(struct db_conn *c, long long seq, struct bench_error *err)
-{
-	sqlite3_stmt *st = c->st[ST_NAMES];
-	char **v = xcalloc(1, sizeof(*v));
-	size_t n = 0;
-	int rc;
-
-	sqlite3_bind_int64(st, 1, seq);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		v = xreallocarray(v, n + 2, sizeof(*v));
-		v[n++] = col_str(st, 0);
-		v[n] = NULL;
-	}
-	finish(st);
-	if (rc != SQLITE_DONE) {
-		db_error(err, c->h, "read");
-		strv_free(v);
-		return NULL;
-	}
-	return v;
 }
 
 int

@@ -69,6 +69,10 @@ void server_db_close(struct server_db *db);
  */
 int server_db_insert(struct server_db *db, const struct baseline *b, double t,
     const char *text, size_t len, int *created, struct bench_error *err);
+/* Delete baseline id and its results: 0, 1 when there is none, or
+ * BENCH_ERR_IO. */
+int server_db_delete(
+    struct server_db *db, const char *id, struct bench_error *err);
 /* The stored bytes of baseline id: 0, 1 when there is none, or BENCH_ERR_IO.
  */
 int server_db_body(struct server_db *db, const char *id, char **body,

@@ -717,6 +717,85 @@ Test(api, a_duplicate_is_stored_once, .timeout = 60)
 	srv_free(&s);
 }
 
+/* DELETE path with a token (NULL: none); returns the status. */
+static long
+delete_as(const struct srv *s, const char *token, const char *id)
+{
+	struct reply r;
+	char *url, *auth = NULL;
+	long status;
+
+	cr_assert(asprintf(&url, "%s/api/v1/baselines/%s", s->url, id) > 0);
+	if (token != NULL)
+		cr_assert(
+		    asprintf(&auth, "Authorization: Bearer %s", token) > 0);
+	http(&r, "DELETE", url, NULL, 0, (const char *[]){auth, NULL});
+	status = r.status;
+	reply_free(&r);
+	free(url);
+	free(auth);
+	return status;
+}
+
+Test(api, delete_removes_a_baseline_and_its_results, .timeout = 60)
+{
+	struct srv s;
+	struct reply r;
+	char *docs[3], path[160];
+	json_t *j;
+	size_t i;
+
+	srv_new(&s, "delete", NULL);
+	for (i = 0; i < 3; i++) {
+		docs[i] = make_baseline(&three[i]);
+		post_as(&r, &s, TOKEN, docs[i], strlen(docs[i]));
+		cr_assert_eq(r.status, 201);
+		reply_free(&r);
+	}
+	cr_assert_eq(delete_as(&s, NULL, three[2].id), 401);
+	cr_assert_eq(delete_as(&s, "wrong", three[2].id), 401);
+	cr_assert_eq(delete_as(&s, TOKEN, "no-such-id"), 404);
+	cr_assert_eq(delete_as(&s, TOKEN, three[2].id), 200);
+	cr_assert_eq(delete_as(&s, TOKEN, three[2].id), 404);
+	snprintf(path, sizeof(path), "/api/v1/baselines/%s", three[2].id);
+	get(&r, &s, path);
+	cr_assert_eq(r.status, 404);
+	reply_free(&r);
+	/* "unit" was in baselines 0 and 2: one left, and its first. */
+	get(&r, &s, "/api/v1/benchmarks");
+	j = reply_json(&r);
+	cr_assert_eq(json_integer_value(json_object_get(j, "count")), 2);
+	cr_assert_eq(json_integer_value(json_object_get(
+	                 json_array_get(json_object_get(j, "benchmarks"), 1),
+	                 "baselines")),
+	    1);
+	json_decref(j);
+	reply_free(&r);
+	get(&r, &s, "/api/v1/benchmarks/suite/history");
+	j = reply_json(&r);
+	cr_assert_eq(json_array_size(json_object_get(j, "points")), 2);
+	json_decref(j);
+	reply_free(&r);
+	/* The last baseline of "unit" goes: so does the benchmark. */
+	cr_assert_eq(delete_as(&s, TOKEN2, three[0].id), 200);
+	get(&r, &s, "/api/v1/benchmarks");
+	j = reply_json(&r);
+	cr_assert_eq(json_integer_value(json_object_get(j, "count")), 1);
+	json_decref(j);
+	reply_free(&r);
+	get(&r, &s, "/api/v1/benchmarks/unit/history");
+	cr_assert_eq(r.status, 404);
+	reply_free(&r);
+	/* It can be posted again. */
+	post_as(&r, &s, TOKEN, docs[0], strlen(docs[0]));
+	cr_assert_eq(r.status, 201);
+	reply_free(&r);
+	srv_stop(&s);
+	for (i = 0; i < 3; i++)
+		free(docs[i]);
+	srv_free(&s);
+}
+
 Test(api, tokens_are_needed_to_write_and_with_read_token_to_read, .timeout = 60)
 {
 	struct srv s;
