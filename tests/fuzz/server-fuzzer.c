@@ -9,8 +9,9 @@
  * empty).  Build with ./configure --enable-fuzzing CC=clang, then
  *
  *   mkdir -p corpus
- *   ./tests/fuzz/server-fuzzer -max_total_time=60 corpus
- * tests/fuzz/server-seeds
+ *   ./tests/fuzz/server-fuzzer -max_total_time=60 corpus SEEDS
+ *
+ * where SEEDS is tests/fuzz/server-seeds (new inputs go to corpus).
  */
 #include <config.h>
 
