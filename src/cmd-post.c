@@ -231,7 +231,9 @@ cmd_post_exec(int argc, char **argv)
 		switch (c) {
 		case 'h':
 			cmd_print_usage(post_cmd_usage);
-			cmd_print_usage(post_usage);
+			/* The server options, without --post (its 3 lines). */
+			printf("%s\n", post_usage[0]);
+			cmd_print_usage(post_usage + 4);
 			cmd_print_usage(post_cmd_usage_tail);
 			exit(BENCH_EXIT_OK);
 		case 'q':
