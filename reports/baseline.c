@@ -112,6 +112,10 @@ report_baseline_free(struct baseline *b)
 	free(b->settings.prebuild);
 	b->settings.prebuild = NULL;
 	env_clear(&b->env);
+	report_test_report_free(b->tests);
+	b->tests = NULL;
+	report_prof_section_free(b->profile);
+	b->profile = NULL;
 	free(b);
 }
 

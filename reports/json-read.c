@@ -394,6 +394,231 @@ read_settings(struct rd *rd, json_t *o, struct bench_settings *s)
 }
 
 static int
+read_tests(struct rd *rd, json_t *o, struct test_report *t)
+{
+	json_t *bins, *e, *slow, *c;
+	size_t i, j, saved;
+	int64_t v;
+
+	if (!json_is_object(o))
+		return rd_fail(rd, NULL, "expected an object");
+	if (get_str(rd, o, "command", 0, &t->command) < 0)
+		return -1;
+	v = 0;
+	if (get_int(rd, o, "exit_code", 0, -1, 255, &v) < 0)
+		return -1;
+	t->exit_code = (int)v;
+	bins = get(rd, o, "binaries", 1);
+	if (bins == NULL)
+		return -1;
+	if (!json_is_array(bins) || json_array_size(bins) > MAX_RESULTS)
+		return rd_fail(rd, "binaries", "expected an array");
+	t->binaries =
+	    reportp_xcalloc(json_array_size(bins), sizeof(*t->binaries));
+	json_array_foreach(bins, i, e)
+	{
+		struct test_binary *b = &t->binaries[i];
+
+		saved = path_push(rd, "binaries[%zu]", i);
+		t->n_binaries++;
+		b->exec_time = NAN;
+		if (!json_is_object(e))
+			return rd_fail(rd, NULL, "expected an object");
+		if (get_str(rd, e, "name", 1, &b->name) < 0 ||
+		    get_str(rd, e, "source", 0, &b->source) < 0 ||
+		    get_str(rd, e, "executable", 0, &b->executable) < 0 ||
+		    get_int(rd, e, "passed", 0, 0, INT64_MAX, &b->passed) < 0 ||
+		    get_int(rd, e, "failed", 0, 0, INT64_MAX, &b->failed) < 0 ||
+		    get_int(rd, e, "ignored", 0, 0, INT64_MAX, &b->ignored) <
+		        0 ||
+		    get_int(rd, e, "measured", 0, 0, INT64_MAX, &b->measured) <
+		        0 ||
+		    get_int(rd, e, "filtered_out", 0, 0, INT64_MAX,
+		        &b->filtered_out) < 0 ||
+		    get_num(rd, e, "exec_time", 0, &b->exec_time) < 0 ||
+		    get_bool(rd, e, "finished", 0, &b->finished) < 0)
+			return -1;
+		slow = get(rd, e, "slowest", 0);
+		if (slow != NULL && !json_is_null(slow)) {
+			if (!json_is_array(slow) ||
+			    json_array_size(slow) > MAX_RUNS)
+				return rd_fail(
+				    rd, "slowest", "expected an array");
+			b->slowest = reportp_xcalloc(
+			    json_array_size(slow), sizeof(*b->slowest));
+			json_array_foreach(slow, j, c)
+			{
+				struct test_case *tc = &b->slowest[j];
+
+				b->n_slowest++;
+				tc->exec_time = NAN;
+				if (!json_is_object(c))
+					return rd_fail(
+					    rd, "slowest", "expected objects");
+				if (get_str(rd, c, "name", 1, &tc->name) < 0 ||
+				    get_str(rd, c, "event", 0, &tc->event) <
+				        0 ||
+				    get_num(rd, c, "exec_time", 0,
+				        &tc->exec_time) < 0)
+					return -1;
+				if (tc->event == NULL)
+					tc->event = reportp_xstrdup("ok");
+			}
+		}
+		path_pop(rd, saved);
+	}
+	return 0;
+}
+
+static int
+read_costs(struct rd *rd, json_t *o, const char *key, struct prof_cost **out,
+    size_t *n)
+{
+	json_t *a = get(rd, o, key, 0), *e;
+	size_t i;
+	int64_t count;
+
+	if (a == NULL || json_is_null(a))
+		return 0;
+	if (!json_is_array(a) || json_array_size(a) > MAX_RUNS)
+		return rd_fail(rd, key, "expected an array");
+	*out = reportp_xcalloc(json_array_size(a), sizeof(**out));
+	json_array_foreach(a, i, e)
+	{
+		struct prof_cost *c = &(*out)[i];
+
+		(*n)++;
+		if (!json_is_object(e))
+			return rd_fail(rd, key, "expected objects");
+		c->self = NAN;
+		count = 0;
+		if (get_str(rd, e, "name", 1, &c->name) < 0 ||
+		    get_num(rd, e, "self", 0, &c->self) < 0 ||
+		    get_int(rd, e, "count", 0, 0, INT64_MAX, &count) < 0)
+			return -1;
+		c->count = (uint64_t)count;
+	}
+	return 0;
+}
+
+static int
+read_unit(struct rd *rd, json_t *o, struct prof_unit *u)
+{
+	json_t *x;
+	int64_t v;
+
+	u->cargo_duration = u->cargo_frontend = NAN;
+	u->wall = u->user = u->sys = NAN;
+	if (!json_is_object(o))
+		return rd_fail(rd, NULL, "expected an object");
+	if (get_str(rd, o, "package", 1, &u->package) < 0 ||
+	    get_str(rd, o, "key", 0, &u->key) < 0 ||
+	    get_str(rd, o, "crate_name", 1, &u->crate_name) < 0 ||
+	    get_strv(rd, o, "crate_types", &u->crate_types) < 0 ||
+	    get_bool(rd, o, "test", 0, &u->test) < 0 ||
+	    get_str(rd, o, "edition", 0, &u->edition) < 0 ||
+	    get_strv(rd, o, "features", &u->features) < 0 ||
+	    get_strv(rd, o, "externs", &u->externs) < 0 ||
+	    get_str(rd, o, "source", 0, &u->source) < 0 ||
+	    get_str(rd, o, "metadata", 0, &u->metadata) < 0)
+		return -1;
+	x = get(rd, o, "extract", 0);
+	if (json_is_object(x)) {
+		v = 0;
+		if (get_num(rd, x, "wall", 0, &u->wall) < 0 ||
+		    get_num(rd, x, "user", 0, &u->user) < 0 ||
+		    get_num(rd, x, "system", 0, &u->sys) < 0 ||
+		    get_int(rd, x, "exit_code", 0, -1, 255, &v) < 0)
+			return -1;
+		u->exit_code = (int)v;
+	}
+	x = get(rd, o, "profile", 0);
+	if (json_is_object(x)) {
+		int64_t total = 0;
+
+		u->has_profile = 1;
+		u->prof_wall = u->frontend = u->backend = u->overhead = NAN;
+		if (get_str(rd, x, "file", 0, &u->profile_file) < 0 ||
+		    get_bool(rd, x, "partial", 0, &u->profile_partial) < 0 ||
+		    get_num(rd, x, "wall", 0, &u->prof_wall) < 0 ||
+		    get_num(rd, x, "frontend", 0, &u->frontend) < 0 ||
+		    get_num(rd, x, "backend", 0, &u->backend) < 0 ||
+		    get_num(rd, x, "overhead", 0, &u->overhead) < 0 ||
+		    read_costs(rd, x, "labels", &u->labels, &u->n_labels) < 0 ||
+		    read_costs(rd, x, "items", &u->items, &u->n_items) < 0 ||
+		    get_int(rd, x, "items_total", 0, 0, INT64_MAX, &total) < 0)
+			return -1;
+		u->n_items_total = (size_t)total;
+	} else if (x != NULL && !json_is_null(x))
+		return rd_fail(rd, "profile", "expected an object or null");
+	x = get(rd, o, "cargo", 0);
+	if (json_is_object(x) &&
+	    (get_num(rd, x, "duration", 0, &u->cargo_duration) < 0 ||
+	        get_num(rd, x, "frontend", 0, &u->cargo_frontend) < 0))
+		return -1;
+	return 0;
+}
+
+static int
+read_profile(struct rd *rd, json_t *o, struct prof_section *p)
+{
+	json_t *x, *units, *e;
+	size_t i, saved;
+	int64_t v;
+
+	if (!json_is_object(o))
+		return rd_fail(rd, NULL, "expected an object");
+	if (get_bool(rd, o, "profiled", 0, &p->profiled) < 0 ||
+	    get_str(rd, o, "work_dir", 0, &p->work_dir) < 0 ||
+	    get_strv(rd, o, "failed", &p->failed) < 0)
+		return -1;
+	x = get(rd, o, "pass1", 0);
+	if (json_is_object(x)) {
+		v = 0;
+		if (get_str(rd, x, "command", 0, &p->pass1_command) < 0 ||
+		    get_num(rd, x, "wall", 0, &p->pass1_wall) < 0 ||
+		    get_int(rd, x, "status", 0, -1, 255, &v) < 0)
+			return -1;
+		p->pass1_status = (int)v;
+	}
+	x = get(rd, o, "pass2", 0);
+	if (json_is_object(x)) {
+		v = 0;
+		if (get_str(rd, x, "command", 0, &p->pass2_command) < 0 ||
+		    get_num(rd, x, "wall", 0, &p->pass2_wall) < 0 ||
+		    get_int(rd, x, "status", 0, -1, 255, &v) < 0 ||
+		    get_str(rd, x, "extractor", 0, &p->extractor) < 0)
+			return -1;
+		p->pass2_status = (int)v;
+	}
+	x = get(rd, o, "dependencies", 0);
+	if (json_is_object(x)) {
+		v = 0;
+		if (get_int(rd, x, "files", 0, 0, INT64_MAX, &v) < 0 ||
+		    get_num(rd, x, "wall", 0, &p->deps_prof_wall) < 0)
+			return -1;
+		p->deps_files = (size_t)v;
+	}
+	units = get(rd, o, "units", 1);
+	if (units == NULL)
+		return -1;
+	if (!json_is_array(units) || json_array_size(units) > MAX_RESULTS)
+		return rd_fail(rd, "units", "expected an array");
+	p->units = reportp_xcalloc(json_array_size(units), sizeof(*p->units));
+	json_array_foreach(units, i, e)
+	{
+		saved = path_push(rd, "units[%zu]", i);
+		p->n_units++;
+		if (read_unit(rd, e, &p->units[i]) < 0)
+			return -1;
+		if (!p->units[i].has_profile)
+			p->n_missing++;
+		path_pop(rd, saved);
+	}
+	return 0;
+}
+
+static int
 read_baseline(struct rd *rd, json_t *root, struct baseline *b)
 {
 	json_t *v, *results, *e;
@@ -448,6 +673,26 @@ read_baseline(struct rd *rd, json_t *root, struct baseline *b)
 	if (v != NULL && !json_is_null(v)) {
 		saved = path_push(rd, "environment");
 		rc = read_env(rd, v, &b->env);
+		path_pop(rd, saved);
+		if (rc < 0)
+			return -1;
+	}
+
+	v = json_object_get(root, "tests");
+	if (v != NULL && !json_is_null(v)) {
+		b->tests = reportp_xcalloc(1, sizeof(*b->tests));
+		saved = path_push(rd, "tests");
+		rc = read_tests(rd, v, b->tests);
+		path_pop(rd, saved);
+		if (rc < 0)
+			return -1;
+	}
+
+	v = json_object_get(root, "profile");
+	if (v != NULL && !json_is_null(v)) {
+		b->profile = reportp_xcalloc(1, sizeof(*b->profile));
+		saved = path_push(rd, "profile");
+		rc = read_profile(rd, v, b->profile);
 		path_pop(rd, saved);
 		if (rc < 0)
 			return -1;

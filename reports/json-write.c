@@ -260,6 +260,152 @@ settings_json(const struct bench_settings *s)
 	return o;
 }
 
+static json_t *
+tests_json(const struct test_report *t)
+{
+	json_t *o, *bins, *b, *slow, *c;
+	size_t i, j;
+
+	o = json_object();
+	json_object_set_new(o, "command", jstr(t->command));
+	json_object_set_new(o, "exit_code", json_integer(t->exit_code));
+	bins = json_array();
+	for (i = 0; i < t->n_binaries; i++) {
+		const struct test_binary *tb = &t->binaries[i];
+
+		b = json_object();
+		json_object_set_new(b, "name", jstr(tb->name));
+		json_object_set_new(b, "source", jstr(tb->source));
+		json_object_set_new(b, "executable", jstr(tb->executable));
+		json_object_set_new(b, "passed", json_integer(tb->passed));
+		json_object_set_new(b, "failed", json_integer(tb->failed));
+		json_object_set_new(b, "ignored", json_integer(tb->ignored));
+		json_object_set_new(b, "measured", json_integer(tb->measured));
+		json_object_set_new(
+		    b, "filtered_out", json_integer(tb->filtered_out));
+		json_object_set_new(b, "exec_time", jreal(tb->exec_time));
+		json_object_set_new(b, "finished", json_boolean(tb->finished));
+		slow = json_array();
+		for (j = 0; j < tb->n_slowest; j++) {
+			c = json_object();
+			json_object_set_new(
+			    c, "name", jstr(tb->slowest[j].name));
+			json_object_set_new(
+			    c, "event", jstr(tb->slowest[j].event));
+			json_object_set_new(
+			    c, "exec_time", jreal(tb->slowest[j].exec_time));
+			json_array_append_new(slow, c);
+		}
+		json_object_set_new(b, "slowest", slow);
+		json_array_append_new(bins, b);
+	}
+	json_object_set_new(o, "binaries", bins);
+	return o;
+}
+
+static json_t *
+costs_json(const struct prof_cost *c, size_t n)
+{
+	json_t *a = json_array(), *o;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		o = json_object();
+		json_object_set_new(o, "name", jstr(c[i].name));
+		json_object_set_new(o, "self", jreal(c[i].self));
+		json_object_set_new(
+		    o, "count", json_integer((json_int_t)c[i].count));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *
+unit_json(const struct prof_unit *u)
+{
+	json_t *o, *x;
+
+	o = json_object();
+	json_object_set_new(o, "package", jstr(u->package));
+	json_object_set_new(o, "key", jstr(u->key));
+	json_object_set_new(o, "crate_name", jstr(u->crate_name));
+	json_object_set_new(o, "crate_types", jstrv(u->crate_types));
+	json_object_set_new(o, "test", json_boolean(u->test));
+	json_object_set_new(o, "edition", jstr(u->edition));
+	json_object_set_new(o, "features", jstrv(u->features));
+	json_object_set_new(o, "externs", jstrv(u->externs));
+	json_object_set_new(o, "source", jstr(u->source));
+	json_object_set_new(o, "metadata", jstr(u->metadata));
+	x = json_object();
+	json_object_set_new(x, "wall", jreal(u->wall));
+	json_object_set_new(x, "user", jreal(u->user));
+	json_object_set_new(x, "system", jreal(u->sys));
+	json_object_set_new(x, "exit_code", json_integer(u->exit_code));
+	json_object_set_new(o, "extract", x);
+	if (u->has_profile) {
+		x = json_object();
+		json_object_set_new(x, "file", jstr(u->profile_file));
+		json_object_set_new(
+		    x, "partial", json_boolean(u->profile_partial));
+		json_object_set_new(x, "wall", jreal(u->prof_wall));
+		json_object_set_new(x, "frontend", jreal(u->frontend));
+		json_object_set_new(x, "backend", jreal(u->backend));
+		json_object_set_new(x, "overhead", jreal(u->overhead));
+		json_object_set_new(
+		    x, "labels", costs_json(u->labels, u->n_labels));
+		json_object_set_new(
+		    x, "items", costs_json(u->items, u->n_items));
+		json_object_set_new(x, "items_total",
+		    json_integer((json_int_t)u->n_items_total));
+		json_object_set_new(o, "profile", x);
+	} else
+		json_object_set_new(o, "profile", json_null());
+	if (isfinite(u->cargo_duration)) {
+		x = json_object();
+		json_object_set_new(x, "duration", jreal(u->cargo_duration));
+		json_object_set_new(x, "frontend", jreal(u->cargo_frontend));
+		json_object_set_new(o, "cargo", x);
+	} else
+		json_object_set_new(o, "cargo", json_null());
+	return o;
+}
+
+static json_t *
+profile_json(const struct prof_section *p)
+{
+	json_t *o, *x, *units;
+	size_t i;
+
+	o = json_object();
+	json_object_set_new(o, "profiled", json_boolean(p->profiled));
+	x = json_object();
+	json_object_set_new(x, "command", jstr(p->pass1_command));
+	json_object_set_new(
+	    x, "wall", p->profiled ? jreal(p->pass1_wall) : json_null());
+	json_object_set_new(x, "status", json_integer(p->pass1_status));
+	json_object_set_new(o, "pass1", x);
+	x = json_object();
+	json_object_set_new(x, "command", jstr(p->pass2_command));
+	json_object_set_new(x, "wall", jreal(p->pass2_wall));
+	json_object_set_new(x, "status", json_integer(p->pass2_status));
+	json_object_set_new(x, "extractor", jstr(p->extractor));
+	json_object_set_new(o, "pass2", x);
+	json_object_set_new(o, "work_dir", jstr(p->work_dir));
+	json_object_set_new(
+	    o, "missing", json_integer((json_int_t)p->n_missing));
+	json_object_set_new(o, "failed", jstrv(p->failed));
+	x = json_object();
+	json_object_set_new(
+	    x, "files", json_integer((json_int_t)p->deps_files));
+	json_object_set_new(x, "wall", jreal(p->deps_prof_wall));
+	json_object_set_new(o, "dependencies", x);
+	units = json_array();
+	for (i = 0; i < p->n_units; i++)
+		json_array_append_new(units, unit_json(&p->units[i]));
+	json_object_set_new(o, "units", units);
+	return o;
+}
+
 char *
 report_baseline_dump(const struct baseline *b, struct bench_error *err)
 {
@@ -286,6 +432,10 @@ report_baseline_dump(const struct baseline *b, struct bench_error *err)
 	for (i = 0; i < b->n_results; i++)
 		json_array_append_new(results, result_json(&b->results[i]));
 	json_object_set_new(root, "results", results);
+	if (b->tests != NULL)
+		json_object_set_new(root, "tests", tests_json(b->tests));
+	if (b->profile != NULL)
+		json_object_set_new(root, "profile", profile_json(b->profile));
 
 	text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
 	json_decref(root);

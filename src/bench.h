@@ -21,6 +21,7 @@ enum bench_exit {
 	BENCH_EXIT_REGRESSION = 1, /* check/compare: a significant slowdown */
 	BENCH_EXIT_USAGE = 2,      /* usage, I/O or invalid input */
 	BENCH_EXIT_CMD_FAILED = 3, /* the measured command failed */
+	BENCH_EXIT_INCOMPLETE = 4, /* profile: units without profile data */
 	BENCH_EXIT_INTERRUPTED = 130
 };
 
@@ -89,9 +90,13 @@ void spawn_init(void);
  * the whole group: SIGTERM, then SIGKILL after a grace period.
  */
 int spawn_run(const struct spawn_opts *opts, struct bench_run *run);
-/* Run a command and capture its stdout (max bytes); NULL on any failure. */
-char *spawn_capture(
-    char *const *argv, const char *dir, size_t max, int *status);
+/*
+ * Run a command (stderr to /dev/null, ended after timeout seconds, 0 for
+ * none) and return its stdout, at most max bytes (caller frees); NULL when
+ * it could not run.  *status is its exit status, or 128 + the signal.
+ */
+char *spawn_capture(char *const *argv, const char *dir, size_t max,
+    double timeout, int *status);
 /* The signal that interrupted us (SIGINT, SIGTERM, SIGHUP) or 0. */
 int spawn_interrupted(void);
 /* End every process left in our tree (orphans we adopted); at exit. */
@@ -220,6 +225,12 @@ void session_opts_init(struct session_opts *o);
 int session_option(struct session_opts *o, const char *cmd, int c, char *arg);
 /* Check the options together; a usage error exits 2. */
 void session_opts_check(struct session_opts *o, const char *cmd);
+/*
+ * Read and validate a baseline file ("-" is stdin).  NULL after an error
+ * message; when the file does not exist and missing is not NULL, *missing
+ * is set and nothing is printed.
+ */
+struct baseline *session_load_baseline(const char *path, int *missing);
 /* own options followed by the shared ones (caller frees the array). */
 struct option *session_merge_options(const struct option *own);
 /* 1 when argv[0] names cargo. */
@@ -240,6 +251,42 @@ int session_write(struct session *s, const char *path);
 /* Write --output, end what is left, free; returns the final status. */
 int session_close(struct session *s, int status);
 
+/* cargo.c: asking cargo about a workspace. */
+
+/* cargo metadata of the workspace ws, parsed; NULL after an error message. */
+struct cargo_workspace *cargo_metadata(const char *ws);
+/* Our environment plus RUSTC_BOOTSTRAP=1 (free the array, not the strings). */
+char **cargo_env_bootstrap(void);
+/*
+ * The per-test pass: `cargo test SELECT... -- --format json --report-time`
+ * (untimed), parsed into a report (caller frees); NULL after a message.
+ */
+struct test_report *cargo_per_test(const char *ws, char *const *select,
+    const struct cargo_workspace *meta, size_t slowest);
+
+/* twopass.c: the two-pass self-profile of the workspace's build. */
+struct twopass_opts {
+	int no_profile;        /* skip pass 1 */
+	const char *extractor; /* --extractor, or NULL for ours */
+	const char *work_dir;  /* NULL: TARGET_DIR/bench-tests-profile */
+	size_t top_items;      /* items kept per unit */
+};
+
+/*
+ * Run both passes in the session's workspace and merge them into *out
+ * (caller frees).  Returns an exit status: 0, BENCH_EXIT_INCOMPLETE when
+ * a unit lacks profile data or failed to build, or an error.
+ */
+int twopass_run(struct session *s, const struct twopass_opts *po,
+    struct prof_section **out);
+
+/* wrapper.c: RUSTC_WRAPPER mode, the extractor of the profile's pass 2. */
+
+/* Whether argv is cargo running us as its rustc wrapper. */
+int wrapper_is_invocation(int argc, char **argv);
+/* Run rustc for cargo, recording workspace units; returns rustc's status. */
+int wrapper_main(int argc, char **argv);
+
 /* cmd.c: the command table and helpers shared by the subcommands. */
 struct cmd_entry {
 	const char *name;
@@ -257,14 +304,36 @@ void cmd_print_usage(const char *const *lines);
 /* Print "Try 'bench-tests CMD --help'" after a usage error and exit 2. */
 void cmd_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
+/* A percentage ("10" or "10%") as a fraction; exits 2 when invalid. */
+double cmd_parse_percent(const char *opt, const char *arg);
+/* Whether s is a number, with an optional % sign. */
+int cmd_is_number(const char *s);
+enum cmd_format { FORMAT_TEXT, FORMAT_MARKDOWN, FORMAT_JSON };
+/* text, markdown (md) or json; exits 2 otherwise. */
+int cmd_parse_format(const char *cmd, const char *arg);
 /* Report a getopt_long error (c is what it returned) and exit 2. */
 void cmd_getopt_error(const char *cmd, int argc, char **argv, int c)
     __attribute__((noreturn));
 /* Join argv into one display string with shell quoting where needed. */
 char *cmd_join_argv(char *const *argv);
 
-/* cmd-run.c */
+/* cmd-compare.c */
+
+/* Print c (with the gate's judgement g, may be NULL) in format, to path
+   (atomically) or stdout; 0 or -1 after a message. */
+int cmd_emit_comparison(const struct comparison *c, const struct cmp_gate *g,
+    int format, const char *path);
+
+/* cmd-*.c: the subcommands. */
 extern const struct cmd_entry cmd_run_entry;
+extern const struct cmd_entry cmd_sweep_entry;
+extern const struct cmd_entry cmd_compare_entry;
+extern const struct cmd_entry cmd_check_entry;
+extern const struct cmd_entry cmd_profile_entry;
+extern const struct cmd_entry cmd_profile_summary_entry;
+/* Both passes of the profile in session s, then the table unless quiet. */
+int cmd_profile_session(
+    struct session *s, const struct twopass_opts *po, size_t top, int quiet);
 /* cmd-post.c, cmd-serve.c */
 extern const struct cmd_entry cmd_post_entry;
 extern const struct cmd_entry cmd_serve_entry;

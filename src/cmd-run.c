@@ -11,41 +11,74 @@
 #include "bench.h"
 
 static const char *const run_usage[] = {
-    "Usage: bench-tests [run] [OPTIONS] [-- COMMAND [ARGS...]]", "",
+    "Usage: bench-tests [run] [OPTIONS] [-- COMMAND [ARGS...]]",
+    "",
     "Measure a Rust workspace's test suite: pre-build, warm-up runs that are",
     "discarded, measured runs of `cargo test --workspace` (or COMMAND, run",
     "without a shell in the workspace) until the spread of wall time is within",
-    "tolerance, statistics of wall, user and system time, a JSON baseline.", "",
+    "tolerance, statistics of wall, user and system time, a JSON baseline.",
+    "",
     "Options:",
     "  -n, --name NAME         the benchmark's name (default: the command)",
-    "  -h, --help              this help", "", NULL};
+    "      --profile           also run the two-pass self-profile of the",
+    "                          build (see bench-tests profile --help) and",
+    "                          store it in the same baseline",
+    "  -h, --help              this help",
+    "",
+    NULL,
+};
 
 static const char *const run_usage_tail[] = {
     "A command that is not cargo gets no pre-build unless --prebuild is given.",
     "While a run is timed, bench-tests only waits for it (wait4) and reads the",
-    "rusage of its whole process tree.", "",
+    "rusage of its whole process tree.",
+    "",
     "Exit status: 0 success; 2 usage, I/O or input error (a failed pre-build",
-    "too); 3 the measured command failed; 130 interrupted (the runs finished",
-    "so far are written to --output, marked incomplete).", NULL};
+    "too); 3 the measured command failed; 4 (--profile) a unit lacks profile",
+    "data; 130 interrupted (the runs finished so far are written to",
+    "--output, marked incomplete).",
+    NULL,
+};
 
-static const struct option run_options[] = {{"help", no_argument, NULL, 'h'},
-    {"name", required_argument, NULL, 'n'}, {NULL, 0, NULL, 0}};
+static const struct option run_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"name", required_argument, NULL, 'n'},
+    {"no-profile", no_argument, NULL, 'P'},
+    {"profile", no_argument, NULL, 'p'},
+    {NULL, 0, NULL, 0},
+};
 
 static int
 cmd_run_exec(int argc, char **argv)
 {
-	static char *default_cmd[] = {"cargo", "test", "--workspace", NULL};
+	static char *default_cmd[] = {
+	    "cargo",
+	    "test",
+	    "--workspace",
+	    NULL,
+	};
 	static char *default_prebuild[] = {
-	    "cargo", "test", "--workspace", "--no-run", NULL};
+	    "cargo",
+	    "test",
+	    "--workspace",
+	    "--no-run",
+	    NULL,
+	};
 	struct session_opts o;
 	struct session s;
 	struct bench_result *r;
 	struct report_style style;
 	struct option *options;
-	char *sh_prebuild[4] = {"/bin/sh", "-c", NULL, NULL};
+	char *sh_prebuild[4] = {
+	    "/bin/sh",
+	    "-c",
+	    NULL,
+	    NULL,
+	};
 	char **cmd, **prebuild = NULL;
 	const char *name = NULL, *display = NULL;
-	int c, status;
+	struct twopass_opts po = {.top_items = 20};
+	int c, status, profile = 0;
 
 	session_opts_init(&o);
 	options = session_merge_options(run_options);
@@ -64,6 +97,12 @@ cmd_run_exec(int argc, char **argv)
 			exit(BENCH_EXIT_OK);
 		case 'n':
 			name = optarg;
+			break;
+		case 'p':
+			profile = 1;
+			break;
+		case 'P':
+			profile = 0;
 			break;
 		default:
 			cmd_getopt_error("run", argc, argv, c);
@@ -104,6 +143,17 @@ cmd_run_exec(int argc, char **argv)
 			style = term_style();
 			report_text_result(stdout, r, 0, &style);
 			fflush(stdout);
+		}
+	}
+	/* The profile builds after the runs: nothing else runs meanwhile. */
+	if (status == BENCH_EXIT_OK && profile) {
+		if (!o.quiet)
+			putchar('\n');
+		status = cmd_profile_session(&s, &po, 30, o.quiet);
+		if (status == BENCH_EXIT_INCOMPLETE) {
+			status = session_close(&s, BENCH_EXIT_OK);
+			return status == BENCH_EXIT_OK ? BENCH_EXIT_INCOMPLETE
+			                               : status;
 		}
 	}
 	return session_close(&s, status);

@@ -14,7 +14,16 @@
 #include "bench.h"
 
 const struct cmd_entry *const cmd_table[] = {
-    &cmd_run_entry, &cmd_post_entry, &cmd_serve_entry, NULL};
+    &cmd_run_entry,
+    &cmd_sweep_entry,
+    &cmd_compare_entry,
+    &cmd_check_entry,
+    &cmd_profile_entry,
+    &cmd_profile_summary_entry,
+    &cmd_post_entry,
+    &cmd_serve_entry,
+    NULL,
+};
 
 const struct cmd_entry *
 cmd_find(const char *name)
@@ -138,6 +147,45 @@ cmd_parse_fraction(const char *opt, const char *arg)
 		    "1 (0.05 or 5%%)",
 		    opt, arg);
 	return v;
+}
+
+double
+cmd_parse_percent(const char *opt, const char *arg)
+{
+	char *end;
+	double v;
+
+	v = strtod(arg, &end);
+	if (end != arg && *end == '%')
+		end++;
+	if (end == arg || *end != '\0' || !isfinite(v) || v <= 0 || v >= 1000)
+		cmd_usage_error(NULL,
+		    "%s: '%s' is not a percentage (e.g. 10 or 10%%)", opt, arg);
+	return v / 100;
+}
+
+int
+cmd_parse_format(const char *cmd, const char *arg)
+{
+	if (strcmp(arg, "text") == 0)
+		return FORMAT_TEXT;
+	if (strcmp(arg, "markdown") == 0 || strcmp(arg, "md") == 0)
+		return FORMAT_MARKDOWN;
+	if (strcmp(arg, "json") == 0)
+		return FORMAT_JSON;
+	cmd_usage_error(
+	    cmd, "--format: '%s' is not text, markdown or json", arg);
+}
+
+int
+cmd_is_number(const char *s)
+{
+	char *end;
+
+	(void)strtod(s, &end);
+	if (end != s && *end == '%')
+		end++;
+	return end != s && *end == '\0';
 }
 
 /* Make room for extra more bytes (and a NUL) in a growing string. */

@@ -146,18 +146,37 @@ first_line(const char *s)
 void
 host_probe_toolchain(struct bench_env *env, const char *dir)
 {
-	char *argv_rustc[] = {"rustc", "-vV", NULL};
-	char *argv_cargo[] = {"cargo", "-V", NULL};
+	char *argv_rustc[] = {
+	    "rustc",
+	    "-vV",
+	    NULL,
+	};
+	char *argv_cargo[] = {
+	    "cargo",
+	    "-V",
+	    NULL,
+	};
 	char *argv_head[] = {
-	    "git", "rev-parse", "--verify", "-q", "HEAD", NULL};
+	    "git",
+	    "rev-parse",
+	    "--verify",
+	    "-q",
+	    "HEAD",
+	    NULL,
+	};
 	char *argv_status[] = {
-	    "git", "status", "--porcelain", "--ignore-submodules=dirty", NULL};
+	    "git",
+	    "status",
+	    "--porcelain",
+	    "--ignore-submodules=dirty",
+	    NULL,
+	};
 	char *out;
 	int status;
 
 	/* In the workspace, so that its rust-toolchain file applies. */
 	if (spawn_in_path("rustc")) {
-		out = spawn_capture(argv_rustc, dir, 8192, &status);
+		out = spawn_capture(argv_rustc, dir, 8192, 30, &status);
 		if (out != NULL && status == 0 && out[0] != '\0') {
 			env->rustc = first_line(out);
 			env->rustc_verbose = xstrdup(trim(out));
@@ -165,17 +184,18 @@ host_probe_toolchain(struct bench_env *env, const char *dir)
 		free(out);
 	}
 	if (spawn_in_path("cargo")) {
-		out = spawn_capture(argv_cargo, dir, 4096, &status);
+		out = spawn_capture(argv_cargo, dir, 4096, 30, &status);
 		if (out != NULL && status == 0 && out[0] != '\0')
 			env->cargo = first_line(out);
 		free(out);
 	}
 	if (spawn_in_path("git")) {
-		out = spawn_capture(argv_head, dir, 256, &status);
+		out = spawn_capture(argv_head, dir, 256, 30, &status);
 		if (out != NULL && status == 0 && out[0] != '\0') {
 			env->git_commit = xstrdup(trim(out));
 			free(out);
-			out = spawn_capture(argv_status, dir, 1 << 16, &status);
+			out = spawn_capture(
+			    argv_status, dir, 1 << 16, 30, &status);
 			env->git_dirty =
 			    out == NULL || status != 0 ? -1 : out[0] != '\0';
 		}

@@ -38,8 +38,9 @@ usage(FILE *f)
 	    "\n"
 	    "Exit status: 0 success, 1 a significant regression (check), 2 "
 	    "usage,\n"
-	    "I/O or input error, 3 the measured command failed, 130 "
-	    "interrupted.\n"
+	    "I/O or input error, 3 the measured command failed, 4 a profile "
+	    "with\n"
+	    "missing units, 130 interrupted.\n"
 	    "See bench-tests(1).\n");
 }
 
@@ -49,13 +50,20 @@ main(int argc, char **argv)
 	const struct cmd_entry *cmd;
 	int status;
 
+	/* Cargo runs us as RUSTC_WRAPPER: `bench-tests /path/to/rustc ...`. */
+	if (wrapper_is_invocation(argc, argv))
+		return wrapper_main(argc, argv);
 	stats_init();
 
 	if (argc >= 2 &&
 	    (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	        strcmp(argv[1], "help") == 0)) {
 		if (argc >= 3 && cmd_find(argv[2]) != NULL) {
-			char *help_argv[] = {argv[2], "--help", NULL};
+			char *help_argv[] = {
+			    argv[2],
+			    "--help",
+			    NULL,
+			};
 
 			return cmd_find(argv[2])->exec(2, help_argv);
 		}

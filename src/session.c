@@ -18,6 +18,9 @@
 
 #include "bench.h"
 
+/* The largest baseline we read. */
+#define MAX_BASELINE (256u << 20)
+
 enum {
 	OPT_COLOR = 1000,
 	OPT_CONFIDENCE,
@@ -51,12 +54,15 @@ const struct option session_options[] = {
     {"outlier-threshold", required_argument, NULL, OPT_OUTLIER},
     {"output", required_argument, NULL, 'o'},
     {"prebuild", required_argument, NULL, OPT_PREBUILD},
-    {"quiet", no_argument, NULL, 'q'}, {"runs", required_argument, NULL, 'r'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"runs", required_argument, NULL, 'r'},
     {"show-output", no_argument, NULL, OPT_SHOW_OUTPUT},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"tolerance", required_argument, NULL, OPT_TOLERANCE},
     {"warmup", required_argument, NULL, 'w'},
-    {"workspace", required_argument, NULL, 'C'}, {NULL, 0, NULL, 0}};
+    {"workspace", required_argument, NULL, 'C'},
+    {NULL, 0, NULL, 0},
+};
 
 const char *const session_usage[] = {
     "Measurement options (shared by run, sweep, check and profile):",
@@ -87,7 +93,10 @@ const char *const session_usage[] = {
     "                          are reported, never dropped",
     "  -q, --quiet             no progress line, no summary",
     "      --color WHEN        auto, always or never (NO_COLOR is honoured)",
-    "", "Durations are seconds or take a unit: 500ms, 30s, 10m, 1h.", NULL};
+    "",
+    "Durations are seconds or take a unit: 500ms, 30s, 10m, 1h.",
+    NULL,
+};
 
 void
 session_opts_init(struct session_opts *o)
@@ -366,7 +375,7 @@ session_write(struct session *s, const char *path)
 
 	for (i = 0; i < s->b->n_results; i++)
 		runs += s->b->results[i].n_runs;
-	if (runs == 0) {
+	if (runs == 0 && s->b->profile == NULL) {
 		warnf("no run finished: '%s' is left as it was", path);
 		return 0;
 	}
@@ -413,6 +422,40 @@ session_close(struct session *s, int status)
 	if (s->o->m.null_fd >= 0)
 		close(s->o->m.null_fd);
 	return status;
+}
+
+struct baseline *
+session_load_baseline(const char *path, int *missing)
+{
+	struct baseline *b;
+	struct bench_error err;
+	struct stat st;
+	char *text;
+	size_t len;
+
+	if (missing != NULL)
+		*missing = 0;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		errorf("'%s' is a directory, not a baseline file", path);
+		return NULL;
+	}
+	text = strcmp(path, "-") == 0
+	           ? file_read("/dev/stdin", MAX_BASELINE, &len)
+	           : file_read(path, MAX_BASELINE, &len);
+	if (text == NULL) {
+		if (errno == ENOENT && missing != NULL)
+			*missing = 1;
+		else
+			errorf("cannot read '%s': %s", path,
+			    errno == EFBIG ? "larger than 256 MiB"
+			                   : strerror(errno));
+		return NULL;
+	}
+	b = report_baseline_parse(text, len, &err);
+	free(text);
+	if (b == NULL)
+		errorf("'%s' is not a usable baseline: %s", path, err.text);
+	return b;
 }
 
 struct option *

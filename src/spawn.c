@@ -333,7 +333,8 @@ spawn_run(const struct spawn_opts *o, struct bench_run *run)
 }
 
 char *
-spawn_capture(char *const *argv, const char *dir, size_t max, int *status)
+spawn_capture(
+    char *const *argv, const char *dir, size_t max, double timeout, int *status)
 {
 	struct bench_run run;
 	FILE *f;
@@ -350,7 +351,7 @@ spawn_capture(char *const *argv, const char *dir, size_t max, int *status)
 		    .dir = dir,
 		    .out_fd = fd,
 		    .err_fd = null_fd,
-		    .timeout = 30};
+		    .timeout = timeout};
 
 		if (spawn_run(&o, &run) != 0)
 			goto out;

@@ -1,0 +1,352 @@
+/*
+ * cmd-check.c: bench-tests check: the nightly regression gate.  Measure now
+ * (or take an earlier result), compare with the stored baseline, warn or
+ * fail on a significant slowdown, optionally move the baseline forward.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+static const char *const check_usage[] = {
+    "Usage: bench-tests check --baseline FILE [OPTIONS] [-- COMMAND...]",
+    "",
+    "The nightly regression gate: measure the test suite now (as `run`",
+    "does, or take --result FILE from an earlier run), compare it with the",
+    "stored baseline by the rules of `compare`, and judge: a significant",
+    "slowdown beyond --warn warns (exit 0), beyond --fail fails (exit 1).",
+    "",
+    "Options:",
+    "      --baseline FILE     the stored baseline (missing: a note, exit 0)",
+    "      --result FILE       compare this result instead of measuring",
+    "      --warn PCT          warn beyond PCT percent slower (default 15)",
+    "      --fail PCT          fail beyond PCT percent slower (default off)",
+    "      --update-baseline   replace the baseline with the new result",
+    "                          (atomically; not when the gate fails)",
+    "      --alpha A           significance level (default 0.05)",
+    "      --format FORMAT     the report on stdout: text (default),",
+    "                          markdown or json (machine-readable verdict)",
+    "      --markdown FILE     also append the Markdown report to FILE (for",
+    "                          $GITHUB_STEP_SUMMARY)",
+    "  -n, --name NAME         the benchmark's name (default: the command)",
+    "  -h, --help              this help",
+    "",
+    NULL,
+};
+
+static const char *const check_usage_tail[] = {
+    "",
+    "Exit status: 0 pass, warn, or no baseline yet; 1 a significant",
+    "slowdown beyond --fail; 2 usage, I/O or input error (a failed",
+    "pre-build too); 3 the measured command failed; 130 interrupted.",
+    NULL,
+};
+
+enum {
+	OPT_ALPHA = 4000,
+	OPT_BASELINE,
+	OPT_FAIL,
+	OPT_FORMAT,
+	OPT_MARKDOWN,
+	OPT_NO_UPDATE,
+	OPT_RESULT,
+	OPT_UPDATE,
+	OPT_WARN
+};
+
+static const struct option check_options[] = {
+    {"alpha", required_argument, NULL, OPT_ALPHA},
+    {"baseline", required_argument, NULL, OPT_BASELINE},
+    {"fail", required_argument, NULL, OPT_FAIL},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"help", no_argument, NULL, 'h'},
+    {"markdown", required_argument, NULL, OPT_MARKDOWN},
+    {"name", required_argument, NULL, 'n'},
+    {"no-update-baseline", no_argument, NULL, OPT_NO_UPDATE},
+    {"result", required_argument, NULL, OPT_RESULT},
+    {"update-baseline", no_argument, NULL, OPT_UPDATE},
+    {"warn", required_argument, NULL, OPT_WARN},
+    {NULL, 0, NULL, 0},
+};
+
+/* Append text to path (created if needed); 0 or -1 after a message. */
+static int
+append_file(const char *path, const char *text, size_t len)
+{
+	int fd;
+	ssize_t w;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		errorf("cannot open '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	w = write(fd, text, len);
+	if (w < 0 || (size_t)w != len || close(fd) != 0) {
+		errorf("cannot write '%s': %s", path, strerror(errno));
+		if (w >= 0)
+			(void)close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+write_markdown(const char *path, const struct comparison *c,
+    const struct cmp_gate *g, const char *note)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int rc;
+
+	if (f == NULL)
+		fatalx(BENCH_EXIT_USAGE, "open_memstream: %s", strerror(errno));
+	if (c != NULL)
+		report_comparison_markdown(f, c, g);
+	else
+		fprintf(f,
+		    "### bench-tests check\n\n**Gate: no-baseline**: "
+		    "%s\n",
+		    note);
+	fputc('\n', f);
+	fclose(f);
+	rc = append_file(path, text, len);
+	free(text);
+	return rc;
+}
+
+static int
+cmd_check_exec(int argc, char **argv)
+{
+	static char *default_cmd[] = {
+	    "cargo",
+	    "test",
+	    "--workspace",
+	    NULL,
+	};
+	static char *default_prebuild[] = {
+	    "cargo",
+	    "test",
+	    "--workspace",
+	    "--no-run",
+	    NULL,
+	};
+	struct session_opts o;
+	struct session s;
+	struct option *options;
+	struct cmp_opts co = {.alpha = 0.05, .ci_level = 0.95};
+	struct cmp_gate gate = {.warn = 0.15};
+	struct baseline *stored = NULL, *result = NULL, *loaded = NULL;
+	struct comparison *c = NULL;
+	struct bench_error err;
+	char *sh_prebuild[4] = {
+	    "/bin/sh",
+	    "-c",
+	    NULL,
+	    NULL,
+	};
+	char **cmd, **prebuild = NULL, *note = NULL;
+	const char *baseline_path = NULL, *result_path = NULL, *md = NULL;
+	const char *name = NULL, *display = NULL;
+	int ch, status = BENCH_EXIT_OK, format = FORMAT_TEXT, update = 0;
+	int missing = 0, opened = 0;
+
+	session_opts_init(&o);
+	options = session_merge_options(check_options);
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv,
+	            "+" SESSION_SHORTOPTS "hn:", options, NULL)) != -1) {
+		if (session_option(&o, "check", ch, optarg))
+			continue;
+		switch (ch) {
+		case 'h':
+			cmd_print_usage(check_usage);
+			cmd_print_usage(session_usage);
+			cmd_print_usage(post_usage);
+			cmd_print_usage(check_usage_tail);
+			exit(BENCH_EXIT_OK);
+		case 'n':
+			name = optarg;
+			break;
+		case OPT_ALPHA:
+			co.alpha = cmd_parse_fraction("--alpha", optarg);
+			break;
+		case OPT_BASELINE:
+			baseline_path = optarg;
+			break;
+		case OPT_FAIL:
+			gate.fail = cmd_parse_percent("--fail", optarg);
+			break;
+		case OPT_FORMAT:
+			format = cmd_parse_format("check", optarg);
+			break;
+		case OPT_MARKDOWN:
+			md = optarg;
+			break;
+		case OPT_RESULT:
+			result_path = optarg;
+			break;
+		case OPT_UPDATE:
+			update = 1;
+			break;
+		case OPT_NO_UPDATE:
+			update = 0;
+			break;
+		case OPT_WARN:
+			gate.warn = cmd_parse_percent("--warn", optarg);
+			break;
+		default:
+			cmd_getopt_error("check", argc, argv, ch);
+		}
+	}
+	free(options);
+	if (baseline_path == NULL)
+		cmd_usage_error("check", "--baseline FILE is required");
+	cmd = default_cmd;
+	if (optind < argc) {
+		if (result_path != NULL)
+			cmd_usage_error("check", "--result and a command "
+			                         "cannot be combined");
+		if (strcmp(argv[optind - 1], "--") != 0 &&
+		    argv[optind][0] == '-')
+			cmd_usage_error(
+			    "check", "unexpected '%s'", argv[optind]);
+		cmd = argv + optind;
+	}
+	session_opts_check(&o, "check");
+	if (update && file_check_writable(baseline_path) != 0)
+		fatalx(BENCH_EXIT_USAGE, "cannot write the baseline '%s': %s",
+		    baseline_path, strerror(errno));
+
+	/* The stored baseline first: a broken one should not cost a run. */
+	stored = session_load_baseline(baseline_path, &missing);
+	if (stored == NULL && !missing)
+		return BENCH_EXIT_USAGE;
+
+	if (result_path != NULL) {
+		term_init(o.color, o.quiet, 0);
+		msgs_quiet = o.quiet;
+		loaded = session_load_baseline(result_path, NULL);
+		if (loaded == NULL) {
+			status = BENCH_EXIT_USAGE;
+			goto out;
+		}
+		result = loaded;
+	} else {
+		if (o.prebuild != NULL) {
+			sh_prebuild[2] = (char *)o.prebuild;
+			prebuild = sh_prebuild;
+			display = o.prebuild;
+		} else if (!o.no_prebuild && session_is_cargo(cmd[0])) {
+			prebuild = default_prebuild;
+			display = "cargo test --workspace --no-run";
+		}
+		if (!session_is_cargo(cmd[0]) && prebuild != default_prebuild &&
+		    !spawn_in_path(cmd[0]))
+			fatalx(BENCH_EXIT_USAGE, "command not found: '%s'",
+			    cmd[0]);
+		session_open(&s, &o,
+		    session_is_cargo(cmd[0]) || prebuild == default_prebuild);
+		opened = 1;
+		if (prebuild != NULL)
+			status = session_prebuild(&s, prebuild, display);
+		if (status == BENCH_EXIT_OK)
+			status = session_measure(&s, name, cmd, NULL);
+		if (status != BENCH_EXIT_OK)
+			goto out;
+		result = s.b;
+	}
+
+	if (stored == NULL) {
+		xasprintf(&note,
+		    "no baseline at '%s' yet: nothing to compare "
+		    "with%s",
+		    baseline_path,
+		    update ? "; this result becomes the baseline" : "");
+		notef("%s", note);
+		gate.status = GATE_NO_BASELINE;
+		if (format == FORMAT_JSON)
+			printf(
+			    "{\n  \"schema\": \"bench-tests/comparison\",\n"
+			    "  \"gate\": {\"status\": \"no-baseline\"}\n}\n");
+		else if (format == FORMAT_MARKDOWN)
+			printf(
+			    "### bench-tests check\n\n**Gate: no-baseline**: "
+			    "%s\n",
+			    note);
+		if (md != NULL && write_markdown(md, NULL, NULL, note) != 0)
+			status = BENCH_EXIT_USAGE;
+	} else {
+		c = report_compare(stored, baseline_path, result,
+		    result_path != NULL ? result_path : "this run", &co, &err);
+		if (c == NULL) {
+			errorf("%s", err.text);
+			status = BENCH_EXIT_USAGE;
+			goto out;
+		}
+		report_gate_apply(&gate, c);
+		if (!o.quiet || format != FORMAT_TEXT)
+			cmd_emit_comparison(c, &gate, format, NULL);
+		if (md != NULL && write_markdown(md, c, &gate, NULL) != 0)
+			status = BENCH_EXIT_USAGE;
+		if (gate.status == GATE_FAIL)
+			status = BENCH_EXIT_REGRESSION;
+		else if (gate.status == GATE_WARN)
+			warnf("a significant slowdown beyond --warn %.0f%% "
+			      "(see the report)",
+			    100 * gate.warn);
+	}
+
+	/*
+	 * Only a pass moves the baseline: after a warning or a failure the
+	 * old one stays, so a slowdown is not accepted silently overnight.
+	 */
+	if (update && status == BENCH_EXIT_OK && gate.status != GATE_WARN) {
+		char *text = report_baseline_dump(result, &err);
+
+		if (!result->complete)
+			warnf("the result is incomplete: the baseline is "
+			      "left as it was");
+		else if (text == NULL || file_write_atomic(baseline_path, text,
+		                             strlen(text)) != 0) {
+			errorf("cannot update the baseline '%s': %s",
+			    baseline_path,
+			    text == NULL ? err.text : strerror(errno));
+			status = BENCH_EXIT_USAGE;
+		} else
+			notef("updated the baseline '%s'", baseline_path);
+		free(text);
+	} else if (update && (status == BENCH_EXIT_REGRESSION ||
+	                         gate.status == GATE_WARN))
+		notef("the gate said %s: the baseline '%s' is left as it was",
+		    report_gate_name(gate.status), baseline_path);
+out:
+	free(note);
+	free(gate.levels);
+	report_comparison_free(c);
+	report_baseline_free(stored);
+	report_baseline_free(loaded);
+	if (opened) {
+		int closed = session_close(&s,
+		    status == BENCH_EXIT_REGRESSION ? BENCH_EXIT_OK : status);
+
+		if (closed != BENCH_EXIT_OK)
+			status = closed;
+	}
+	return status;
+}
+
+const struct cmd_entry cmd_check_entry = {
+    .name = "check",
+    .summary = "the nightly regression gate against a stored baseline",
+    .exec = cmd_check_exec,
+};

@@ -1,0 +1,299 @@
+/*
+ * cmd-profile.c: bench-tests profile (the two-pass self-profile of the
+ * workspace's build) and bench-tests profile-summary (measureme's
+ * summarize, on rustc's .mm_profdata files, with our own reader).
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+#include "mmprof.h"
+
+static const char *const profile_usage[] = {
+    "Usage: bench-tests profile [OPTIONS]",
+    "",
+    "What each crate, target and item of the workspace costs to compile,",
+    "in two passes: pass 1 builds everything (cargo build --all-targets)",
+    "with rustc's -Zself-profile and nothing else; pass 2 builds it again",
+    "with bench-tests as RUSTC_WRAPPER recording each unit, no profiling.",
+    "The merge gives each unit its costs (frontend and backend self time,",
+    "top labels, items), checks what lacks profile data, and compares the",
+    "profile's wall time with cargo's own timing of the same unit.",
+    "",
+    "Options:",
+    "  -C, --workspace DIR     the workspace (default: the current directory)",
+    "      --no-profile        skip pass 1 (units and their build times only)",
+    "      --extractor PATH    run PATH as the wrapper in pass 2 (e.g.",
+    "                          cargo-tarjanize); its output is kept",
+    "      --work-dir DIR      where the passes build (default:",
+    "                          TARGET_DIR/bench-tests-profile; emptied first)",
+    "      --top N             units in the table (default 30)",
+    "      --items N           items kept per unit (default 20)",
+    "  -o, --output FILE       write a baseline with the profile section",
+    "  -l, --label NAME        a label stored in the baseline",
+    "  -q, --quiet             no table",
+    "      --color WHEN        auto, always or never",
+    "  -h, --help              this help",
+    "",
+    "Exit status: 0 every unit has profile data; 4 some unit has none or",
+    "failed to build (listed); 2 usage or I/O error; 130 interrupted.",
+    NULL,
+};
+
+enum {
+	OPT_EXTRACTOR = 5000,
+	OPT_ITEMS,
+	OPT_JSON,
+	OPT_NO_PROFILE,
+	OPT_TOP,
+	OPT_WORK_DIR
+};
+
+static const struct option profile_options[] = {
+    {"color", required_argument, NULL, 'c'},
+    {"extractor", required_argument, NULL, OPT_EXTRACTOR},
+    {"help", no_argument, NULL, 'h'},
+    {"items", required_argument, NULL, OPT_ITEMS},
+    {"label", required_argument, NULL, 'l'},
+    {"no-profile", no_argument, NULL, OPT_NO_PROFILE},
+    {"output", required_argument, NULL, 'o'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"top", required_argument, NULL, OPT_TOP},
+    {"work-dir", required_argument, NULL, OPT_WORK_DIR},
+    {"workspace", required_argument, NULL, 'C'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Shared by profile and run --profile: both passes, then the table. */
+int
+cmd_profile_session(
+    struct session *s, const struct twopass_opts *po, size_t top, int quiet)
+{
+	struct report_style st;
+	int status;
+
+	status = twopass_run(s, po, &s->b->profile);
+	if (s->b->profile != NULL && !quiet &&
+	    status != BENCH_EXIT_INTERRUPTED && s->b->profile->n_units > 0) {
+		st = term_style();
+		report_text_profile(stdout, s->b->profile, top, &st);
+		fflush(stdout);
+	}
+	return status;
+}
+
+static int
+cmd_profile_exec(int argc, char **argv)
+{
+	struct session_opts o;
+	struct session s;
+	struct twopass_opts po = {.top_items = 20};
+	size_t top = 30;
+	int c, status;
+
+	session_opts_init(&o);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(
+	            argc, argv, "C:hl:o:q", profile_options, NULL)) != -1) {
+		switch (c) {
+		case 'C':
+		case 'l':
+		case 'o':
+		case 'q':
+			session_option(&o, "profile", c, optarg);
+			break;
+		case 'c':
+			if (strcmp(optarg, "auto") != 0 &&
+			    strcmp(optarg, "always") != 0 &&
+			    strcmp(optarg, "never") != 0)
+				cmd_usage_error("profile",
+				    "--color: '%s' is not auto, always or "
+				    "never",
+				    optarg);
+			o.color = optarg;
+			break;
+		case 'h':
+			cmd_print_usage(profile_usage);
+			exit(BENCH_EXIT_OK);
+		case OPT_EXTRACTOR:
+			if (!spawn_in_path(optarg))
+				cmd_usage_error("profile",
+				    "--extractor: '%s' is not an executable "
+				    "program",
+				    optarg);
+			po.extractor = optarg;
+			break;
+		case OPT_ITEMS:
+			po.top_items = cmd_parse_count("--items", optarg, 0);
+			break;
+		case OPT_NO_PROFILE:
+			po.no_profile = 1;
+			break;
+		case OPT_TOP:
+			top = cmd_parse_count("--top", optarg, 1);
+			break;
+		case OPT_WORK_DIR:
+			po.work_dir = optarg;
+			break;
+		default:
+			cmd_getopt_error("profile", argc, argv, c);
+		}
+	}
+	if (optind < argc)
+		cmd_usage_error(
+		    "profile", "unexpected argument '%s'", argv[optind]);
+	session_open(&s, &o, 1);
+	status = cmd_profile_session(&s, &po, top, o.quiet);
+	/* A profile with missing units is still written: it is data. */
+	if (status == BENCH_EXIT_INCOMPLETE) {
+		status = session_close(&s, BENCH_EXIT_OK);
+		return status == BENCH_EXIT_OK ? BENCH_EXIT_INCOMPLETE : status;
+	}
+	return session_close(&s, status);
+}
+
+const struct cmd_entry cmd_profile_entry = {
+    .name = "profile",
+    .summary = "the two-pass self-profile of the workspace's build",
+    .exec = cmd_profile_exec,
+};
+
+static const char *const summary_usage[] = {
+    "Usage: bench-tests profile-summary [OPTIONS] FILE.mm_profdata...",
+    "",
+    "What measureme's summarize prints, from our own reader: per label,",
+    "self time, its share of the total, total time, invocations and cache",
+    "hits, with the profile's wall time.  Truncated or damaged files give",
+    "what could be read, marked partial.",
+    "",
+    "Options:",
+    "      --top N             labels shown per file (default 40)",
+    "      --json              all labels of all files as JSON",
+    "  -h, --help              this help",
+    "",
+    "Exit status: 0 every file was read (perhaps partially); 2 a file could",
+    "not be read at all, or a usage error.",
+    NULL,
+};
+
+static const struct option summary_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"top", required_argument, NULL, OPT_TOP},
+    {NULL, 0, NULL, 0},
+};
+
+/* A view of a summary for the writers (rows borrow the summary's strings). */
+static void
+make_view(struct prof_summary_view *v, const char *file,
+    const struct mmprof_summary *s)
+{
+	size_t i;
+
+	memset(v, 0, sizeof(*v));
+	v->file = file;
+	v->version = s->version;
+	v->crate = s->identity != NULL ? s->identity->crate_name : NULL;
+	v->partial = s->partial != 0 ? s->partial_reason : NULL;
+	v->n_events = s->n_events;
+	v->wall = (double)s->wall_ns * 1e-9;
+	v->cpu = (double)s->cpu_ns * 1e-9;
+	v->self = (double)s->self_ns * 1e-9;
+	v->rows = xcalloc(s->n_labels + 1, sizeof(*v->rows));
+	for (i = 0; i < s->n_labels; i++) {
+		v->rows[i].label = s->labels[i].label;
+		v->rows[i].self = (double)s->labels[i].self_ns * 1e-9;
+		v->rows[i].total = (double)s->labels[i].total_ns * 1e-9;
+		v->rows[i].count = s->labels[i].count;
+		v->rows[i].cache_hits = s->labels[i].cache_hits;
+	}
+	v->n_rows = s->n_labels;
+}
+
+static int
+cmd_profile_summary_exec(int argc, char **argv)
+{
+	struct mmprof_summary **sums;
+	struct prof_summary_view *views;
+	struct report_style st;
+	struct bench_error err;
+	size_t top = 40, n, i, k = 0;
+	int c, json = 0, status = BENCH_EXIT_OK;
+	char *text;
+
+	optind = 1;
+	opterr = 0;
+	while (
+	    (c = getopt_long(argc, argv, "h", summary_options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			cmd_print_usage(summary_usage);
+			exit(BENCH_EXIT_OK);
+		case OPT_JSON:
+			json = 1;
+			break;
+		case OPT_TOP:
+			top = cmd_parse_count("--top", optarg, 1);
+			break;
+		default:
+			cmd_getopt_error("profile-summary", argc, argv, c);
+		}
+	}
+	if (optind >= argc)
+		cmd_usage_error(
+		    "profile-summary", "name at least one .mm_profdata file");
+	term_init(NULL, 0, 0);
+	st = term_style();
+	n = (size_t)(argc - optind);
+	sums = xcalloc(n, sizeof(*sums));
+	views = xcalloc(n, sizeof(*views));
+	for (i = 0; i < n; i++) {
+		const char *file = argv[optind + (int)i];
+
+		if (mmprof_summarize_file(file, 0, &sums[k], &err) != 0) {
+			errorf("%s: %s", file, err.text);
+			status = BENCH_EXIT_USAGE;
+			continue;
+		}
+		make_view(&views[k], file, sums[k]);
+		if (sums[k]->partial != 0)
+			warnf("%s: partial result: %s", file,
+			    sums[k]->partial_reason);
+		if (!json) {
+			if (k > 0)
+				putchar('\n');
+			report_text_profile_summary(
+			    stdout, &views[k], top, &st);
+		}
+		k++;
+	}
+	if (json) {
+		text = report_profile_summary_json(views, k, &err);
+		if (text == NULL) {
+			errorf("%s", err.text);
+			status = BENCH_EXIT_USAGE;
+		} else {
+			printf("%s\n", text);
+			free(text);
+		}
+	}
+	for (i = 0; i < k; i++) {
+		free(views[i].rows);
+		mmprof_summary_free(sums[i]);
+	}
+	free(views);
+	free(sums);
+	return status;
+}
+
+const struct cmd_entry cmd_profile_summary_entry = {
+    .name = "profile-summary",
+    .summary = "summarize rustc self-profile files (.mm_profdata)",
+    .exec = cmd_profile_summary_exec,
+};

@@ -1,0 +1,181 @@
+/*
+ * mmprof-int.h: internals shared by the files of the profile reader.
+ * Cross-file private names carry the mmprofp_ prefix.
+ */
+#ifndef BENCH_PROFILE_MMPROF_INT_H
+#define BENCH_PROFILE_MMPROF_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mmprof.h"
+
+/* String id ranges (format spec section 5). */
+#define MMPROFP_MAX_VIRTUAL_ID 100000000ULL
+#define MMPROFP_METADATA_ID    100000001ULL
+#define MMPROFP_INVALID_ID     100000002ULL
+#define MMPROFP_FIRST_REGULAR  100000003ULL
+
+#define MMPROFP_NONE UINT32_MAX
+
+/* Page tags, which are also the indexes of struct mmprof_file.st[]. */
+enum mmprofp_tag {
+	MMPROFP_EVENTS = 0,
+	MMPROFP_STRDATA = 1,
+	MMPROFP_STRINDEX = 2
+};
+
+/* ------------------------------------------------------- mmprof-util.c */
+
+/* Hash map from u64 to u64 (open addressing, keyed hash). */
+struct mmprofp_map_entry {
+	uint64_t key;
+	uint64_t val;
+};
+
+struct mmprofp_map {
+	struct mmprofp_map_entry *e; /* cap entries; key UINT64_MAX = empty */
+	size_t cap;                  /* 0 or a power of two */
+	size_t n;     /* entries used, the UINT64_MAX key aside */
+	uint64_t k0;  /* hash key */
+	bool has_max; /* the key UINT64_MAX is stored aside */
+	uint64_t max_val;
+};
+
+int mmprofp_map_init(struct mmprofp_map *m, size_t hint);
+void mmprofp_map_fini(struct mmprofp_map *m);
+uint64_t *mmprofp_map_get(const struct mmprofp_map *m, uint64_t key);
+uint64_t *mmprofp_map_slot(struct mmprofp_map *m, uint64_t key, bool *created);
+
+/* Growable byte buffer, also the string pool of results. */
+struct mmprofp_buf {
+	char *p;
+	size_t len;
+	size_t cap;
+};
+
+int mmprofp_buf_reserve(struct mmprofp_buf *b, size_t more);
+int mmprofp_buf_add(struct mmprofp_buf *b, const void *p, size_t n);
+
+/* Interning table of strings kept NUL-terminated in a shared pool. */
+struct mmprofp_strrec {
+	size_t off;
+	size_t len;
+	uint64_t hash;
+};
+
+struct mmprofp_strtab {
+	struct mmprofp_buf *pool;
+	struct mmprofp_strrec *recs;
+	size_t n;
+	size_t nrecs_cap;
+	uint32_t *slots; /* record index + 1; 0 = empty */
+	size_t nslots;
+	uint64_t k0, k1;
+};
+
+int mmprofp_strtab_init(struct mmprofp_strtab *t, struct mmprofp_buf *pool);
+void mmprofp_strtab_fini(struct mmprofp_strtab *t);
+int mmprofp_strtab_intern(struct mmprofp_strtab *t, const char *s, size_t len,
+    uint32_t *idx, bool *created);
+const char *mmprofp_strtab_str(const struct mmprofp_strtab *t, uint32_t idx);
+
+void mmprofp_random_key(uint64_t *k, size_t n);
+uint64_t mmprofp_strhash(uint64_t k0, uint64_t k1, const void *p, size_t n);
+size_t mmprofp_utf8_clean(char *dst, const unsigned char *src, size_t n);
+void *mmprofp_reallocarray(void *p, size_t n, size_t size);
+
+/* ------------------------------------------------------- mmprof-file.c */
+
+/* A run of stream bytes held contiguously in the file. */
+struct mmprofp_seg {
+	uint64_t soff; /* stream offset of p[0] */
+	const unsigned char *p;
+	size_t len;
+};
+
+/* One reassembled stream (format spec section 3). */
+struct mmprofp_stream {
+	bool present;
+	uint64_t len;              /* stream length, 8-byte header included */
+	const unsigned char *flat; /* all bytes, if contiguous, else NULL */
+	unsigned char *owned;      /* flat, when it is a copy */
+	struct mmprofp_seg *segs;  /* else the runs, in stream order */
+	size_t nsegs;
+	size_t npages;
+	uint64_t first_page; /* file offset of its first page */
+};
+
+/* A decoded event record (format spec section 9). */
+struct mmprofp_raw {
+	uint64_t kind;
+	uint64_t id;
+	uint32_t thread;
+	uint64_t v1;
+	uint64_t v2;
+};
+
+#define MMPROFP_V_INSTANT 0xFFFFFFFFFFFFULL
+#define MMPROFP_V_INTEGER 0xFFFFFFFFFFFEULL
+
+struct mmprof_file {
+	const unsigned char *data;
+	size_t size;
+	void *map;           /* our mmap of data, or NULL */
+	unsigned char *copy; /* our copy of data (read from a pipe), or NULL */
+	uint32_t version;
+	unsigned idw;    /* string id width: 4 (v8) or 8 (v9) */
+	unsigned evsize; /* event record size: 24 (v8) or 32 (v9) */
+	struct mmprofp_stream st[3];
+	uint64_t n_records; /* complete event records */
+
+	unsigned open_partial; /* damage found by mmprof_open() */
+	char open_reason[160];
+
+	/* State of the current operation (reset by mmprofp_op_begin()). */
+	unsigned partial;
+	char reason[160];
+	uint64_t budget; /* string work left */
+
+	/* The string index (built on first use).  Virtual ids are usually
+	 * dense small integers (rustc numbers query invocations), so they go
+	 * into an array when that costs at most a few words per entry, else
+	 * into a hash map. */
+	bool index_built;
+	uint64_t *vaddr;          /* address + 1 per virtual id; 0 = absent */
+	uint64_t nvaddr;          /* length of vaddr (0: the map is used) */
+	struct mmprofp_map index; /* virtual id -> address */
+	bool has_meta;
+	uint64_t meta_addr;
+	size_t shint; /* page hint in the string data */
+
+	/* Scratch for string expansion. */
+	struct mmprofp_buf raw;   /* expanded bytes */
+	struct mmprofp_buf clean; /* after UTF-8 repair */
+	uint64_t *xstack;         /* pending string addresses */
+};
+
+void mmprofp_note(struct mmprof_file *f, unsigned bit, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void mmprofp_op_begin(struct mmprof_file *f);
+int mmprofp_build_index(struct mmprof_file *f);
+const unsigned char *mmprofp_stream_at(const struct mmprofp_stream *s,
+    uint64_t off, size_t n, unsigned char *tmp, size_t *hint);
+void mmprofp_decode(
+    const struct mmprof_file *f, const unsigned char *p, struct mmprofp_raw *r);
+int mmprofp_string(
+    struct mmprof_file *f, uint64_t id, char **s, size_t *len, bool *unknown);
+int mmprofp_event_refs(
+    struct mmprof_file *f, uint64_t id, uint64_t *lref, uint64_t *kref);
+size_t mmprofp_split(char *s, size_t len, const char **label, const char **args,
+    size_t max_args);
+int mmprofp_metadata_text(struct mmprof_file *f, const char **s, size_t *len,
+    bool *guessed, struct bench_error *err);
+
+/* ------------------------------------------------------- mmprof-meta.c */
+
+int mmprofp_identity_parse(const char *text, size_t len, uint32_t version,
+    bool guessed, struct mmprof_identity **out, struct bench_error *err);
+
+#endif /* BENCH_PROFILE_MMPROF_INT_H */

@@ -1,0 +1,778 @@
+/*
+ * twopass.c: the two-pass self-profile of a workspace's build.
+ *
+ *   pass 1: cargo build --all-targets with rustc's -Zself-profile and
+ *           nothing else (no wrapper), in a target directory of its own;
+ *           cargo's -Zbuild-analysis log gives its own timing of each unit;
+ *   pass 2: the same build with bench-tests (or --extractor) as
+ *           RUSTC_WRAPPER and no profiling: the record of every unit;
+ *   merge:  each unit of pass 2 gets the costs of its pass-1 profile,
+ *           matched by crate name, --test, crate types, source and
+ *           features; what has no profile is said, unit by unit.
+ */
+#include <config.h>
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "mmprof.h"
+
+extern char **environ;
+
+/* Variables that would change what the passes do; we set our own. */
+static const char *const dropped_env[] = {
+    "RUSTC_WRAPPER",
+    "CARGO_BUILD_RUSTC_WRAPPER",
+    "RUSTC_WORKSPACE_WRAPPER",
+    "CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER",
+    "CARGO_INCREMENTAL",
+    "CARGO_TARGET_DIR",
+    "CARGO_BUILD_TARGET_DIR",
+    "RUSTFLAGS",
+    "CARGO_ENCODED_RUSTFLAGS",
+    "CARGO_BUILD_ANALYSIS_ENABLED",
+    "BENCH_TESTS_UNITS",
+    "BENCH_TESTS_EXTRACTOR",
+    NULL,
+};
+
+struct envb {
+	char **v;
+	size_t n;
+};
+
+static void env_add(struct envb *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+env_add(struct envb *e, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		fatalx(BENCH_EXIT_USAGE, "out of memory");
+	va_end(ap);
+	e->v = xreallocarray(e->v, e->n + 2, sizeof(*e->v));
+	e->v[e->n++] = s;
+	e->v[e->n] = NULL;
+}
+
+/* Our environment without the variables the passes set themselves. */
+static void
+env_base(struct envb *e)
+{
+	size_t i, k;
+
+	memset(e, 0, sizeof(*e));
+	for (i = 0; environ[i] != NULL; i++) {
+		for (k = 0; dropped_env[k] != NULL; k++) {
+			size_t len = strlen(dropped_env[k]);
+
+			if (strncmp(environ[i], dropped_env[k], len) == 0 &&
+			    environ[i][len] == '=')
+				break;
+		}
+		if (dropped_env[k] == NULL)
+			env_add(e, "%s", environ[i]);
+	}
+}
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) != 0 && errno != ENOENT ? -1 : 0;
+}
+
+/* rm -rf path; 0 or -1 (errno set). */
+static int
+remove_tree(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? 0 : -1;
+	return nftw(path, rm_entry, 32, FTW_DEPTH | FTW_PHYS);
+}
+
+static int
+mkdir_p(const char *path)
+{
+	char *copy = xstrdup(path), *p;
+	int rc = 0;
+
+	for (p = copy + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0777) != 0 && errno != EEXIST)
+			rc = -1;
+		*p = '/';
+	}
+	if (mkdir(copy, 0777) != 0 && errno != EEXIST)
+		rc = -1;
+	free(copy);
+	return rc;
+}
+
+/* Our own executable, for RUSTC_WRAPPER. */
+static char *
+self_exe(void)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	return xstrdup(buf);
+}
+
+/*
+ * Run one pass: cargo with env in ws, output to log; the progress line
+ * ticks.  Returns cargo's status, or -1 when it could not start.
+ */
+static int
+run_pass(const char *what, char **argv, char **env, const char *ws,
+    const char *log, double *wall)
+{
+	struct bench_run run;
+	char *display = cmd_join_argv(argv);
+	int fd, status;
+	struct spawn_opts so = {.argv = argv, .dir = ws, .envp = env};
+
+	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		errorf("cannot write '%s': %s", log, strerror(errno));
+		free(display);
+		return -1;
+	}
+	so.out_fd = so.err_fd = fd;
+	notef("%s: %s", what, display);
+	term_progress(1, "%s: %s", what, display);
+	if (spawn_run(&so, &run) != 0) {
+		term_progress_clear();
+		errorf("cannot run cargo: %s", strerror(errno));
+		close(fd);
+		free(display);
+		return -1;
+	}
+	term_progress_clear();
+	*wall = run.wall;
+	status = run.signal != 0 ? 128 + run.signal : run.exit_code;
+	if (status != 0 && !spawn_interrupted()) {
+		char *tail = file_tail(fd, 15);
+
+		warnf("%s exited with status %d (the units that built are "
+		      "still used); the end of its output:\n%s",
+		    what, status, tail);
+		free(tail);
+	}
+	close(fd);
+	free(display);
+	return status;
+}
+
+/* Whether this cargo understands -Zbuild-analysis (cargo >= 1.94). */
+static int
+cargo_has_build_analysis(const char *ws, char **env)
+{
+	char *argv[] = {
+	    "cargo",
+	    "-Zbuild-analysis",
+	    "--version",
+	    NULL,
+	};
+	struct bench_run run;
+	struct spawn_opts so = {
+	    .argv = argv, .dir = ws, .envp = env, .timeout = 30};
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	so.out_fd = so.err_fd = null;
+	if (spawn_run(&so, &run) != 0)
+		run.exit_code = 1;
+	close(null);
+	return run.exit_code == 0 && run.signal == 0;
+}
+
+/* $CARGO_HOME/log, where -Zbuild-analysis writes. */
+static char *
+cargo_log_dir(void)
+{
+	const char *home = getenv("CARGO_HOME");
+	char *dir = NULL;
+
+	if (home != NULL && *home != '\0')
+		xasprintf(&dir, "%s/log", home);
+	else if (getenv("HOME") != NULL)
+		xasprintf(&dir, "%s/.cargo/log", getenv("HOME"));
+	return dir;
+}
+
+/* The names in dir (sorted, NULL-terminated; caller frees). */
+static char **
+list_dir(const char *dir, const char *suffix)
+{
+	struct dirent **names = NULL;
+	char **v;
+	int n, i, k = 0;
+
+	n = scandir(dir, &names, NULL, alphasort);
+	if (n < 0)
+		return xcalloc(1, sizeof(char *));
+	v = xcalloc((size_t)n + 1, sizeof(*v));
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(names[i]->d_name);
+
+		if (names[i]->d_name[0] != '.' &&
+		    (suffix == NULL ||
+		        (len > strlen(suffix) &&
+		            strcmp(names[i]->d_name + len - strlen(suffix),
+		                suffix) == 0)))
+			v[k++] = xstrdup(names[i]->d_name);
+		free(names[i]);
+	}
+	free(names);
+	return v;
+}
+
+static int
+in_list(char **v, const char *s)
+{
+	size_t i;
+
+	for (i = 0; v[i] != NULL; i++) {
+		if (strcmp(v[i], s) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Take the build-analysis log our pass wrote (a new file in the log
+ * directory that names our target directory) out of the user's log
+ * directory into the work directory, and parse it.
+ */
+static long
+take_timings(const char *logdir, char **before, const char *target,
+    const char *dest, struct cargo_unit_time **out)
+{
+	char **after = list_dir(logdir, ".jsonl"), *path = NULL, *text;
+	char *needle = NULL;
+	size_t i, len;
+	long n = -1;
+
+	xasprintf(&needle, "\"target_dir\":\"%s\"", target);
+	for (i = 0; after[i] != NULL && n < 0; i++) {
+		if (in_list(before, after[i]))
+			continue;
+		free(path);
+		xasprintf(&path, "%s/%s", logdir, after[i]);
+		text = file_read(path, 256u << 20, &len);
+		if (text == NULL || strstr(text, needle) == NULL) {
+			free(text);
+			continue;
+		}
+		n = report_cargo_timings_parse(text, len, out, NULL);
+		if (file_write_atomic(dest, text, len) == 0)
+			(void)unlink(path);
+		free(text);
+	}
+	free(path);
+	free(needle);
+	strv_free(after);
+	return n;
+}
+
+static int
+strv_same_set(char **a, char **b)
+{
+	size_t i, na = strv_len(a), nb = strv_len(b);
+
+	if (na != nb)
+		return 0;
+	for (i = 0; i < na; i++) {
+		if (!in_list(b, a[i]))
+			return 0;
+	}
+	return 1;
+}
+
+/* Whether a profile's identity is the unit u of pass 2. */
+static int
+identity_matches(const struct mmprof_identity *id, const struct prof_unit *u)
+{
+	char **types, **features;
+	int same;
+
+	if (id->crate_name == NULL || id->source == NULL ||
+	    strcmp(id->crate_name, u->crate_name) != 0 ||
+	    (int)id->test != u->test || strcmp(id->source, u->source) != 0)
+		return 0;
+	/* No --crate-type means rustc's default, bin (so does --test). */
+	types = xcalloc(id->n_crate_types + 2, sizeof(*types));
+	if (id->n_crate_types > 0)
+		memcpy(
+		    types, id->crate_types, id->n_crate_types * sizeof(*types));
+	else
+		types[0] = "bin";
+	features = xcalloc(id->n_features + 1, sizeof(*features));
+	if (id->n_features > 0)
+		memcpy(
+		    features, id->features, id->n_features * sizeof(*features));
+	same = strv_same_set(types, u->crate_types) &&
+	       strv_same_set(features, u->features);
+	free(types);
+	free(features);
+	return same;
+}
+
+static int
+by_self_desc(const void *a, const void *b)
+{
+	const struct prof_cost *x = a, *y = b;
+
+	return (x->self < y->self) - (x->self > y->self);
+}
+
+/* Attach the costs of summary s to unit u. */
+static void
+attach_costs(struct prof_unit *u, const struct mmprof_summary *s,
+    const char *file, size_t top_items)
+{
+	size_t i, n = 0;
+
+	u->has_profile = 1;
+	u->profile_file = xstrdup(file);
+	u->profile_partial = s->partial != 0;
+	u->prof_wall = (double)s->wall_ns * 1e-9;
+	u->frontend = u->backend = u->overhead = 0;
+	u->labels = xcalloc(s->n_labels + 1, sizeof(*u->labels));
+	for (i = 0; i < s->n_labels; i++) {
+		const struct mmprof_label *l = &s->labels[i];
+		double self = (double)l->self_ns * 1e-9;
+
+		if (l->overhead) {
+			u->overhead += self;
+			continue;
+		}
+		if (report_label_is_backend(l->label))
+			u->backend += self;
+		else
+			u->frontend += self;
+		u->labels[n].name = xstrdup(l->label);
+		u->labels[n].self = self;
+		u->labels[n].count = l->count;
+		n++;
+	}
+	u->n_labels = n;
+	qsort(u->labels, n, sizeof(*u->labels), by_self_desc);
+	u->n_items_total = s->n_items;
+	u->n_items = s->n_items < top_items ? s->n_items : top_items;
+	u->items = xcalloc(u->n_items + 1, sizeof(*u->items));
+	for (i = 0; i < u->n_items; i++) {
+		u->items[i].name = xstrdup(s->items[i].item);
+		u->items[i].self = (double)s->items[i].self_ns * 1e-9;
+		u->items[i].count = s->items[i].count;
+	}
+}
+
+/* Our key of a unit, from the metadata target whose src_path is its source. */
+static void
+set_key(struct prof_unit *u, const struct cargo_workspace *meta, const char *ws,
+    const struct cargo_target **target)
+{
+	char *abs = NULL, *real, *treal;
+	size_t i, j;
+
+	*target = NULL;
+	if (u->source[0] == '/')
+		abs = xstrdup(u->source);
+	else
+		xasprintf(&abs, "%s/%s", ws, u->source);
+	real = file_realpath(abs);
+	for (i = 0; i < meta->n_packages && *target == NULL; i++) {
+		const struct cargo_package *p = &meta->packages[i];
+
+		if (strcmp(p->name, u->package) != 0)
+			continue;
+		for (j = 0; j < p->n_targets; j++) {
+			if (p->targets[j].src_path == NULL)
+				continue;
+			treal = file_realpath(p->targets[j].src_path);
+			if (treal != NULL && real != NULL &&
+			    strcmp(treal, real) == 0)
+				*target = &p->targets[j];
+			free(treal);
+			if (*target != NULL)
+				break;
+		}
+	}
+	free(abs);
+	free(real);
+	free(u->key);
+	u->key = NULL;
+	if (*target == NULL)
+		xasprintf(
+		    &u->key, "%s%s", u->crate_name, u->test ? "/test" : "");
+	else if (strcmp((*target)->kind, "lib") == 0)
+		u->key = xstrdup(u->test ? "test" : "lib");
+	else if (strcmp((*target)->kind, "test") == 0)
+		xasprintf(&u->key, "test/%s", (*target)->name);
+	else if (strcmp((*target)->kind, "custom-build") == 0)
+		u->key = xstrdup("build-script");
+	else
+		xasprintf(&u->key, "%s/%s%s", (*target)->kind, (*target)->name,
+		    u->test && strcmp((*target)->kind, "bench") != 0 ? "/test"
+		                                                     : "");
+}
+
+/* Cargo's timing of the unit (package, target, test mode), if any. */
+static void
+set_cargo_time(struct prof_unit *u, const struct cargo_target *t,
+    const struct cargo_workspace *meta, const struct cargo_unit_time *ct,
+    size_t n)
+{
+	const struct cargo_package *p = report_cargo_find(meta, u->package);
+	size_t i;
+
+	u->cargo_duration = u->cargo_frontend = NAN;
+	if (p == NULL || t == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		int test_mode;
+
+		if (ct[i].target_name == NULL || ct[i].mode == NULL ||
+		    strcmp(ct[i].package_id, p->id) != 0 ||
+		    strcmp(ct[i].target_name, t->name) != 0)
+			continue;
+		if (ct[i].target_kind != NULL &&
+		    strcmp(ct[i].target_kind, t->kind) != 0 &&
+		    !(strcmp(t->kind, "lib") == 0 &&
+		        strstr(ct[i].target_kind, "lib") != NULL))
+			continue;
+		test_mode = strcmp(ct[i].mode, "test") == 0 ||
+		            strcmp(ct[i].mode, "bench") == 0;
+		if (test_mode != u->test && strcmp(t->kind, "test") != 0 &&
+		    strcmp(t->kind, "bench") != 0)
+			continue;
+		if (isfinite(ct[i].finished) && isfinite(ct[i].started)) {
+			u->cargo_duration = ct[i].finished - ct[i].started;
+			if (isfinite(ct[i].rmeta))
+				u->cargo_frontend = ct[i].rmeta - ct[i].started;
+			return;
+		}
+	}
+}
+
+/* Read the unit records the wrapper wrote. */
+static size_t
+read_units(const char *dir, struct prof_unit **out)
+{
+	char **names = list_dir(dir, ".json"), *path = NULL, *text;
+	struct prof_unit *units;
+	struct bench_error err;
+	size_t i, n = 0, len;
+
+	units = xcalloc(strv_len(names) + 1, sizeof(*units));
+	for (i = 0; names[i] != NULL; i++) {
+		free(path);
+		xasprintf(&path, "%s/%s", dir, names[i]);
+		text = file_read(path, 1u << 20, &len);
+		if (text == NULL)
+			continue;
+		if (report_unit_parse(text, len, &units[n], &err) == 0)
+			n++;
+		else
+			warnf("%s: %s", path, err.text);
+		free(text);
+	}
+	free(path);
+	strv_free(names);
+	*out = units;
+	return n;
+}
+
+static int
+by_package_key(const void *a, const void *b)
+{
+	const struct prof_unit *x = a, *y = b;
+	int c = strcmp(x->package, y->package);
+
+	return c != 0 ? c : strcmp(x->key, y->key);
+}
+
+/* Match profiles to units and attach their costs. */
+static void
+merge(struct prof_section *p, const char *profiles, size_t top_items)
+{
+	char **names = list_dir(profiles, ".mm_profdata"), *path = NULL;
+	struct mmprof_identity *id;
+	struct mmprof_summary *s;
+	struct bench_error err;
+	size_t i, k;
+	int *used;
+
+	used = xcalloc(p->n_units + 1, sizeof(*used));
+	for (i = 0; names[i] != NULL; i++) {
+		/* Cargo's compiler probe writes ___-PID files: not units. */
+		if (strncmp(names[i], "___-", 4) == 0)
+			continue;
+		free(path);
+		xasprintf(&path, "%s/%s", profiles, names[i]);
+		if (mmprof_read_identity(path, &id, &err) != 0) {
+			warnf("%s: %s", path, err.text);
+			continue;
+		}
+		for (k = 0; k < p->n_units; k++) {
+			if (!used[k] && identity_matches(id, &p->units[k]))
+				break;
+		}
+		mmprof_identity_free(id);
+		/* A unit that failed in pass 2 is skipped: no costs. */
+		if (k < p->n_units && p->units[k].exit_code != 0) {
+			used[k] = 1;
+			continue;
+		}
+		if (mmprof_summarize_file(path,
+		        k < p->n_units ? MMPROF_ITEMS : 0, &s, &err) != 0) {
+			warnf("%s: %s", path, err.text);
+			continue;
+		}
+		if (k < p->n_units) {
+			used[k] = 1;
+			attach_costs(&p->units[k], s, path, top_items);
+			if (s->partial != 0)
+				warnf("%s: partial profile: %s", path,
+				    s->partial_reason);
+		} else {
+			p->deps_files++;
+			p->deps_prof_wall += (double)s->wall_ns * 1e-9;
+		}
+		mmprof_summary_free(s);
+	}
+	free(path);
+	free(used);
+	strv_free(names);
+}
+
+int
+twopass_run(
+    struct session *s, const struct twopass_opts *po, struct prof_section **out)
+{
+	struct prof_section *p;
+	struct cargo_workspace *meta = NULL;
+	struct cargo_unit_time *times = NULL;
+	struct envb env;
+	char *work = NULL, *pass1 = NULL, *pass2 = NULL, *profiles = NULL;
+	char *units = NULL, *log = NULL, *logdir = NULL, **before = NULL;
+	char *exe = NULL, *rustflags = NULL, *dest = NULL;
+	const char *user_flags;
+	char *argv1[] = {
+	    "cargo",
+	    "-Zbuild-analysis",
+	    "build",
+	    "--all-targets",
+	    "--keep-going",
+	    NULL,
+	};
+	char *argv2[] = {
+	    "cargo",
+	    "build",
+	    "--all-targets",
+	    "--keep-going",
+	    NULL,
+	};
+	long n_times = 0;
+	size_t i;
+	int status = BENCH_EXIT_OK, analysis = 0, nightly;
+
+	*out = NULL;
+	meta = cargo_metadata(s->ws);
+	if (meta == NULL)
+		return BENCH_EXIT_USAGE;
+	if (po->work_dir != NULL)
+		work = xstrdup(po->work_dir);
+	else
+		xasprintf(&work, "%s/bench-tests-profile",
+		    meta->target_dir != NULL ? meta->target_dir : s->ws);
+	xasprintf(&pass1, "%s/pass1-target", work);
+	xasprintf(&pass2, "%s/pass2-target", work);
+	xasprintf(&profiles, "%s/profiles", work);
+	xasprintf(&units, "%s/units", work);
+	/* Fresh every time: a unit that cargo finds up to date has no
+	   profile. */
+	if (remove_tree(pass1) != 0 || remove_tree(pass2) != 0 ||
+	    remove_tree(profiles) != 0 || remove_tree(units) != 0 ||
+	    mkdir_p(profiles) != 0 || mkdir_p(units) != 0) {
+		errorf("cannot prepare the work directory '%s': %s", work,
+		    strerror(errno));
+		status = BENCH_EXIT_USAGE;
+		goto out;
+	}
+	exe = self_exe();
+	if (exe == NULL) {
+		errorf("cannot find our own executable for RUSTC_WRAPPER");
+		status = BENCH_EXIT_USAGE;
+		goto out;
+	}
+
+	p = *out = xcalloc(1, sizeof(*p));
+	p->work_dir = xstrdup(work);
+	p->profiled = !po->no_profile;
+	p->extractor = po->extractor != NULL ? xstrdup(po->extractor) : NULL;
+	nightly = s->b->env.rustc != NULL &&
+	          (strstr(s->b->env.rustc, "nightly") != NULL ||
+	              strstr(s->b->env.rustc, "-dev") != NULL);
+	user_flags = getenv("RUSTFLAGS");
+
+	if (!po->no_profile) {
+		env_base(&env);
+		env_add(&env, "CARGO_TARGET_DIR=%s", pass1);
+		env_add(&env, "CARGO_INCREMENTAL=0");
+		xasprintf(&rustflags,
+		    "%s%s-Zself-profile=%s -Zself-profile-events=default,args",
+		    user_flags != NULL ? user_flags : "",
+		    user_flags != NULL && *user_flags != '\0' ? " " : "",
+		    profiles);
+		env_add(&env, "RUSTFLAGS=%s", rustflags);
+		if (!nightly)
+			env_add(&env, "RUSTC_BOOTSTRAP=1");
+		analysis = cargo_has_build_analysis(s->ws, env.v);
+		if (analysis) {
+			env_add(&env, "CARGO_BUILD_ANALYSIS_ENABLED=true");
+			logdir = cargo_log_dir();
+			before = list_dir(logdir, ".jsonl");
+		} else {
+			warnf("this cargo has no -Zbuild-analysis: no "
+			      "validation against cargo's own timing");
+			argv1[1] = "build";
+			argv1[2] = "--all-targets";
+			argv1[3] = "--keep-going";
+			argv1[4] = NULL;
+		}
+		xasprintf(&log, "%s/pass1.log", work);
+		p->pass1_command = cmd_join_argv(argv1);
+		p->pass1_status = run_pass("pass 1 of 2 (self-profile)", argv1,
+		    env.v, s->ws, log, &p->pass1_wall);
+		strv_free(env.v);
+		free(log);
+		log = NULL;
+		if (spawn_interrupted()) {
+			status = BENCH_EXIT_INTERRUPTED;
+			goto out;
+		}
+		if (p->pass1_status < 0) {
+			status = BENCH_EXIT_USAGE;
+			goto out;
+		}
+		if (analysis) {
+			xasprintf(&dest, "%s/build-analysis.jsonl", work);
+			n_times =
+			    take_timings(logdir, before, pass1, dest, &times);
+			if (n_times < 0) {
+				warnf("cargo's build-analysis log of pass 1 "
+				      "was not found in %s",
+				    logdir);
+				n_times = 0;
+			}
+		}
+	}
+
+	env_base(&env);
+	env_add(&env, "CARGO_TARGET_DIR=%s", pass2);
+	env_add(&env, "CARGO_INCREMENTAL=0");
+	if (user_flags != NULL)
+		env_add(&env, "RUSTFLAGS=%s", user_flags);
+	env_add(&env, "RUSTC_WRAPPER=%s", exe);
+	env_add(&env, "BENCH_TESTS_UNITS=%s", units);
+	if (po->extractor != NULL)
+		env_add(&env, "BENCH_TESTS_EXTRACTOR=%s", po->extractor);
+	xasprintf(&log, "%s/pass2.log", work);
+	p->pass2_command = cmd_join_argv(argv2);
+	p->pass2_status = run_pass(po->no_profile ? "extraction (no profile)"
+	                                          : "pass 2 of 2 (extraction)",
+	    argv2, env.v, s->ws, log, &p->pass2_wall);
+	strv_free(env.v);
+	if (spawn_interrupted()) {
+		status = BENCH_EXIT_INTERRUPTED;
+		goto out;
+	}
+	if (p->pass2_status < 0) {
+		status = BENCH_EXIT_USAGE;
+		goto out;
+	}
+
+	p->n_units = read_units(units, &p->units);
+	if (p->n_units == 0) {
+		errorf("the extraction pass recorded no unit of the workspace "
+		       "(see %s)",
+		    log);
+		status = BENCH_EXIT_USAGE;
+		goto out;
+	}
+	for (i = 0; i < p->n_units; i++) {
+		const struct cargo_target *t;
+
+		set_key(&p->units[i], meta, s->ws, &t);
+		set_cargo_time(&p->units[i], t, meta, times, (size_t)n_times);
+	}
+	qsort(p->units, p->n_units, sizeof(*p->units), by_package_key);
+	if (!po->no_profile)
+		merge(p, profiles, po->top_items);
+	for (i = 0; i < p->n_units; i++) {
+		struct prof_unit *u = &p->units[i];
+		char *name = NULL;
+
+		xasprintf(&name, "%s/%s", u->package, u->key);
+		if (u->exit_code != 0) {
+			char **f = p->failed;
+			size_t nf = strv_len(f);
+
+			p->failed = xreallocarray(f, nf + 2, sizeof(*f));
+			p->failed[nf] = xstrdup(name);
+			p->failed[nf + 1] = NULL;
+			warnf("%s failed to build in pass 2 (rustc exit %d): "
+			      "skipped",
+			    name, u->exit_code);
+		}
+		if (!u->has_profile) {
+			p->n_missing++;
+			if (!po->no_profile)
+				warnf("%s: no profile data", name);
+		}
+		free(name);
+	}
+	if ((p->profiled && p->n_missing > 0) || p->failed != NULL)
+		status = BENCH_EXIT_INCOMPLETE;
+out:
+	report_cargo_timings_free(times, (size_t)(n_times > 0 ? n_times : 0));
+	report_cargo_workspace_free(meta);
+	strv_free(before);
+	free(dest);
+	free(logdir);
+	free(log);
+	free(rustflags);
+	free(exe);
+	free(units);
+	free(profiles);
+	free(pass2);
+	free(pass1);
+	free(work);
+	return status;
+}
