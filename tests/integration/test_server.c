@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -1009,6 +1010,118 @@ Test(api, bad_requests_are_named, .timeout = 60)
 		free(url);
 	}
 	srv_stop(&s);
+	srv_free(&s);
+}
+
+/* A POST whose body arrives slowly, in a thread. */
+struct slow_post {
+	const char *url;
+	const char *doc;
+	size_t len;
+	volatile size_t sent;
+	long status;
+};
+
+static size_t
+slow_read(char *buf, size_t size, size_t n, void *arg)
+{
+	struct slow_post *sp = arg;
+	size_t piece = sp->len / 4 + 1, room = size * n;
+
+	if (sp->sent > 0)
+		sleep_seconds(0.2);
+	if (piece > room)
+		piece = room;
+	if (piece > sp->len - sp->sent)
+		piece = sp->len - sp->sent;
+	memcpy(buf, sp->doc + sp->sent, piece);
+	sp->sent += piece;
+	return piece;
+}
+
+static void *
+slow_poster(void *arg)
+{
+	struct slow_post *sp = arg;
+	struct curl_slist *h = NULL;
+	CURL *c = curl_easy_init();
+
+	h = curl_slist_append(h, "Authorization: Bearer " TOKEN);
+	h = curl_slist_append(h, "Expect:");
+	curl_easy_setopt(c, CURLOPT_URL, sp->url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+	curl_easy_setopt(c, CURLOPT_POST, 1L);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)sp->len);
+	curl_easy_setopt(c, CURLOPT_READFUNCTION, slow_read);
+	curl_easy_setopt(c, CURLOPT_READDATA, sp);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
+	{
+		struct sink_buf b = {NULL, 0};
+
+		curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+		if (curl_easy_perform(c) == CURLE_OK)
+			curl_easy_getinfo(
+			    c, CURLINFO_RESPONSE_CODE, &sp->status);
+		free(b.p);
+	}
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	return NULL;
+}
+
+Test(serve, sigterm_lets_the_request_in_flight_finish, .timeout = 60)
+{
+	struct srv s;
+	struct reply r;
+	struct slow_post sp;
+	pthread_t th;
+	char *doc = make_baseline(&three[0]), *url, *tokens, path[160];
+	int st;
+
+	srv_new(&s, "drain", NULL);
+	cr_assert(asprintf(&url, "%s/api/v1/baselines", s.url) > 0);
+	memset(&sp, 0, sizeof(sp));
+	sp.url = url;
+	sp.doc = doc;
+	sp.len = strlen(doc);
+	cr_assert_eq(pthread_create(&th, NULL, slow_poster, &sp), 0);
+	/* The body takes 0.6 s to arrive: stop the server in the middle. */
+	for (st = 0; sp.sent == 0 && st < 1000; st++)
+		sleep_seconds(0.01);
+	cr_assert_gt(sp.sent, 0, "the upload did not start");
+	cr_assert_lt(sp.sent, sp.len, "the upload ended too soon");
+	kill(s.p.pid, SIGTERM);
+	pthread_join(th, NULL);
+	cr_assert_eq(
+	    sp.status, 201, "the request in flight got %ld", sp.status);
+	st = proc_wait(&s.p, 40);
+	cr_assert_eq(st, 0);
+	{
+		char *err = slurp_file(s.p.err, NULL);
+
+		cr_assert_not_null(
+		    strstr(err, "1 request in flight"), "%s", err);
+		cr_assert_not_null(strstr(err, "the database is closed"));
+		free(err);
+	}
+	proc_free(&s.p);
+	/* No WAL left behind: the database was closed cleanly. */
+	cr_assert(asprintf(&tokens, "%s-wal", s.db) > 0);
+	cr_assert_neq(access(tokens, F_OK), 0, "%s is left", tokens);
+	free(tokens);
+	tokens = path_join(s.dir, "tokens");
+	srv_start(&s, (const char *[]){"--token-file", tokens, NULL});
+	snprintf(path, sizeof(path), "/api/v1/baselines/%s", three[0].id);
+	get(&r, &s, path);
+	cr_assert_eq(r.status, 200);
+	cr_assert(r.len == strlen(doc) && memcmp(r.body, doc, r.len) == 0);
+	reply_free(&r);
+	srv_stop(&s);
+	free(tokens);
+	free(url);
+	free(doc);
 	srv_free(&s);
 }
 
