@@ -17,7 +17,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,15 +83,40 @@ write_file(const char *path, const char *text, size_t len)
 	cr_assert_eq(fclose(f), 0);
 }
 
+/* The full path of a program (a name is looked up in PATH), or NULL. */
+static char *
+program_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	char *copy, *dir, *save = NULL, *full = NULL;
+
+	if (strchr(name, '/') != NULL)
+		return access(name, X_OK) == 0 ? strdup(name) : NULL;
+	if (path == NULL)
+		return NULL;
+	copy = strdup(path);
+	for (dir = strtok_r(copy, ":", &save); dir != NULL;
+	     dir = strtok_r(NULL, ":", &save)) {
+		if (asprintf(&full, "%s/%s", dir, name) < 0)
+			abort();
+		if (access(full, X_OK) == 0)
+			break;
+		free(full);
+		full = NULL;
+	}
+	free(copy);
+	return full;
+}
+
 /* Start argv[0] with env additions ("K=V"; "K=" removes K). */
 static void
 proc_start(struct proc *p, const char *dir, const char *name,
     const char *const *env, const char *const *argv)
 {
-	posix_spawn_file_actions_t fa;
-	char **envp;
+	char **envp, *prog;
 	size_t n = 0, m = 0, i, j, k = 0;
-	int rc;
+	pid_t parent;
+	int fd;
 
 	p->out = NULL;
 	p->err = NULL;
@@ -117,16 +142,29 @@ proc_start(struct proc *p, const char *dir, const char *name,
 	for (j = 0; j < m; j++)
 		if (env[j][strlen(env[j]) - 1] != '=')
 			envp[k++] = (char *)env[j];
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(
-	    &fa, 1, p->out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	posix_spawn_file_actions_addopen(
-	    &fa, 2, p->err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	rc = posix_spawnp(
-	    &p->pid, argv[0], &fa, NULL, (char *const *)argv, envp);
-	cr_assert_eq(rc, 0, "spawn %s: %s", argv[0], strerror(rc));
-	posix_spawn_file_actions_destroy(&fa);
+	prog = program_path(argv[0]);
+	cr_assert_not_null(prog, "%s is not on PATH", argv[0]);
+	parent = getpid();
+	p->pid = fork();
+	cr_assert_neq(p->pid, -1, "fork: %s", strerror(errno));
+	if (p->pid == 0) {
+		/*
+		 * Ended with the test's process, so that a failed assertion
+		 * leaves no server or client running.
+		 */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
+		fd = open("/dev/null", O_RDONLY);
+		dup2(fd, 0);
+		fd = open(p->out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(fd, 1);
+		fd = open(p->err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(fd, 2);
+		execve(prog, (char *const *)argv, envp);
+		_exit(127);
+	}
+	free(prog);
 	free(envp);
 }
 
@@ -1666,37 +1704,17 @@ Test(faults, sigkill_during_a_burst_loses_no_acknowledged_post, .timeout = 240)
 
 /* -------------------------------------------------------------- browser */
 
-/* Whether a program is on PATH. */
-static int
-spawn_found(const char *name)
-{
-	const char *path = getenv("PATH");
-	char *copy, *dir, *save = NULL, *full;
-	int found = 0;
-
-	if (path == NULL)
-		return 0;
-	copy = strdup(path);
-	for (dir = strtok_r(copy, ":", &save); dir != NULL && !found;
-	     dir = strtok_r(NULL, ":", &save)) {
-		full = path_join(dir, name);
-		found = access(full, X_OK) == 0;
-		free(full);
-	}
-	free(copy);
-	return found;
-}
-
 /* Run headless Chromium on url with mode (--dump-dom or --screenshot=F). */
 static char *
 chromium(const char *dir, const char *mode, const char *url)
 {
 	struct proc p;
-	char *profile, *arg, name[32];
+	char *profile, *arg, name[32], *found;
 	static int calls;
 	int st;
 
-	if (!spawn_found(CHROMIUM))
+	found = program_path(CHROMIUM);
+	if (found == NULL)
 		cr_assert_fail(
 		    "chromium is not installed: run .ci/install-deps "
 		    "(it installs Debian's chromium package)");
