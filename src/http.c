@@ -555,15 +555,17 @@ http_fetch_latest(struct http_client *c, const char *label,
 		*text = r.body;
 		*len = r.len;
 		r.body = NULL;
-	} else if (rc == 0 && r.status == 404)
-		rc = bench_error_set(err, BENCH_ERR_INVALID,
+	} else if (rc == 0 && r.status == 404) {
+		/* Not an error: nothing was posted yet. */
+		bench_error_set(err, BENCH_ERR_INVALID,
 		    "no baseline%s%s%s%s%s%s on %s",
 		    label != NULL ? " with label '" : "",
 		    label != NULL ? label : "", label != NULL ? "'" : "",
 		    benchmark != NULL ? " holding benchmark '" : "",
 		    benchmark != NULL ? benchmark : "",
 		    benchmark != NULL ? "'" : "", c->display);
-	else if (rc == 0)
+		rc = 1;
+	} else if (rc == 0)
 		rc = refused(c, &r, err);
 	free(r.body);
 	free(path);

@@ -75,15 +75,16 @@ int http_request(struct http_client *c, const char *method, const char *path,
 int http_post_baseline(struct http_client *c, const char *text, size_t len,
     int *created, long *status, struct bench_error *err);
 /*
- * Fetch the newest baseline (by its "created" time) that has the given
- * label and, when benchmark is not NULL, a result of that name, from the
- * server's GET /api/v1/baselines/latest.  label may be NULL (any label).
- * On success returns 0 and sets *text (the stored document, byte for byte,
- * NUL-terminated; caller frees) and *len; parse it with
- * report_baseline_parse.  Otherwise returns BENCH_ERR_IO (no answer after
- * the retries) or BENCH_ERR_INVALID (the server refused, or has no such
- * baseline: a 404 says "no baseline with label 'nightly' on URL"), with err
- * filled.  Uses the client's TLS, timeout, retry and token rules.
+ * Fetch the newest baseline (by its "created" time; arrival order breaks
+ * ties) that has the given label and, when benchmark is not NULL, a result
+ * of that name, from the server's GET /api/v1/baselines/latest.  label may
+ * be NULL (any label).  Returns 0 and sets *text (the stored document,
+ * byte for byte, NUL-terminated; caller frees; parse it with
+ * report_baseline_parse) and *len; 1 when the server has no such baseline
+ * (404: err says "no baseline with label 'nightly' ... on URL", for a
+ * note); BENCH_ERR_IO when no server answered after the retries, or
+ * BENCH_ERR_INVALID when it refused (401, 400...), err naming why.  Uses the
+ * client's TLS, timeout, retry and token rules.
  */
 int http_fetch_latest(struct http_client *c, const char *label,
     const char *benchmark, char **text, size_t *len, struct bench_error *err);
