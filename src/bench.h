@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "bench-error.h"
+#include "http.h"
 #include "report.h"
 
 /* Exit statuses, documented in --help and bench-tests(1). */
@@ -206,6 +207,7 @@ struct session_opts {
 	int no_prebuild;
 	int quiet;
 	int max_runs_given;
+	struct post_opts post; /* --post and the server options */
 };
 
 struct session {
@@ -332,6 +334,9 @@ extern const struct cmd_entry cmd_profile_summary_entry;
 /* Both passes of the profile in session s, then the table unless quiet. */
 int cmd_profile_session(
     struct session *s, const struct twopass_opts *po, size_t top, int quiet);
+/* cmd-post.c, cmd-serve.c */
+extern const struct cmd_entry cmd_post_entry;
+extern const struct cmd_entry cmd_serve_entry;
 
 /* cmd-export.c */
 extern const struct cmd_entry cmd_export_entry;

@@ -171,6 +171,7 @@ cmd_check_exec(int argc, char **argv)
 		case 'h':
 			cmd_print_usage(check_usage);
 			cmd_print_usage(session_usage);
+			cmd_print_usage(post_usage);
 			cmd_print_usage(check_usage_tail);
 			exit(BENCH_EXIT_OK);
 		case 'n':

@@ -92,6 +92,7 @@ cmd_run_exec(int argc, char **argv)
 		case 'h':
 			cmd_print_usage(run_usage);
 			cmd_print_usage(session_usage);
+			cmd_print_usage(post_usage);
 			cmd_print_usage(run_usage_tail);
 			exit(BENCH_EXIT_OK);
 		case 'n':

@@ -319,6 +319,7 @@ cmd_sweep_exec(int argc, char **argv)
 		case 'h':
 			cmd_print_usage(sweep_usage);
 			cmd_print_usage(session_usage);
+			cmd_print_usage(post_usage);
 			cmd_print_usage(sweep_usage_tail);
 			exit(BENCH_EXIT_OK);
 		case OPT_CRATES:

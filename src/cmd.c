@@ -21,6 +21,8 @@ const struct cmd_entry *const cmd_table[] = {
     &cmd_export_entry,
     &cmd_profile_entry,
     &cmd_profile_summary_entry,
+    &cmd_post_entry,
+    &cmd_serve_entry,
     NULL,
 };
 

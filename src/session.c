@@ -111,6 +111,7 @@ session_opts_init(struct session_opts *o)
 	o->m.log_fd = -1;
 	o->m.null_fd = -1;
 	o->workspace = ".";
+	post_opts_init(&o->post);
 }
 
 int
@@ -118,6 +119,8 @@ session_option(struct session_opts *o, const char *cmd, int c, char *arg)
 {
 	char *end;
 
+	if (post_option(&o->post, cmd, c, arg))
+		return 1;
 	switch (c) {
 	case 'C':
 		o->workspace = arg;
@@ -216,6 +219,7 @@ session_opts_check(struct session_opts *o, const char *cmd)
 		cmd_usage_error(cmd,
 		    "--show-output and --log cannot be combined (bench-tests "
 		    "never reads the command's output while it runs)");
+	post_opts_check(&o->post, cmd);
 }
 
 int
@@ -393,13 +397,16 @@ session_write(struct session *s, const char *path)
 int
 session_close(struct session *s, int status)
 {
-	int sig;
+	int sig, measured = status == BENCH_EXIT_OK;
 
 	if (status == BENCH_EXIT_OK || status == BENCH_EXIT_INTERRUPTED) {
 		host_loadavg(s->b->env.load_after);
 		if (s->o->output != NULL && session_write(s, s->o->output) != 0)
 			status = BENCH_EXIT_USAGE;
 	}
+	/* --post: after the local file (even if it failed), never lost. */
+	if (measured && post_baseline(&s->o->post, s->b) == 2)
+		status = BENCH_EXIT_USAGE;
 	sig = spawn_interrupted();
 	if (sig != 0) {
 		status = BENCH_EXIT_INTERRUPTED;
@@ -454,15 +461,18 @@ session_load_baseline(const char *path, int *missing)
 struct option *
 session_merge_options(const struct option *own)
 {
-	size_t n = 0, m = 0;
+	size_t n = 0, m = 0, k = 0;
 	struct option *all;
 
 	while (own[n].name != NULL)
 		n++;
 	while (session_options[m].name != NULL)
 		m++;
-	all = xcalloc(n + m + 1, sizeof(*all));
+	while (post_options[k].name != NULL)
+		k++;
+	all = xcalloc(n + m + k + 1, sizeof(*all));
 	memcpy(all, own, n * sizeof(*all));
-	memcpy(all + n, session_options, (m + 1) * sizeof(*all));
+	memcpy(all + n, session_options, m * sizeof(*all));
+	memcpy(all + n + m, post_options, (k + 1) * sizeof(*all));
 	return all;
 }

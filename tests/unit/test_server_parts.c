@@ -1,0 +1,334 @@
+/*
+ * test_server_parts.c: the pieces of the results server and its client that
+ * need no network: the rule for significant changes, tokens, times, identities,
+ * escaping, the API's JSON, and the dispatcher on a real database file.
+ */
+#include <config.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "server.h"
+#include "stats.h"
+
+static void
+setup(void)
+{
+	stats_init();
+}
+
+TestSuite(server, .init = setup);
+
+Test(server, compare_marks_only_what_all_three_rules_call_significant)
+{
+	static const double same_a[] = {1.00, 1.01, 0.99, 1.005, 1.02};
+	static const double slower[] = {1.20, 1.21, 1.19, 1.22, 1.205};
+	static const double overlap[] = {1.5, 2.5, 3.5, 4.5, 5.5};
+	static const double spread[] = {1, 2, 3, 4, 5};
+	static const double two_a[] = {1.0, 1.001}, two_b[] = {1.1, 1.101};
+	struct report_change c;
+
+	/* 20 % slower with a 1 % spread: every rule agrees. */
+	server_compare_runs(same_a, 5, slower, 5, &c);
+	cr_assert(c.computed);
+	cr_assert(c.significant);
+	cr_assert_float_eq(c.ratio, 1.205 / 1.005, 1e-12);
+	cr_assert_lt(c.p_welch, 1e-6);
+	/* Exact Mann-Whitney, 5 v 5, complete separation: 2 / C(10,5). */
+	cr_assert_float_eq(c.p_mwu, 2.0 / 252.0, 1e-12);
+	cr_assert_gt(c.stddev_rule, 2);
+
+	/* Shifted by 0.5 with a stddev of 1.58: under 2 stddev. */
+	server_compare_runs(spread, 5, overlap, 5, &c);
+	cr_assert(c.computed);
+	cr_assert_not(c.significant);
+	cr_assert_float_eq(c.stddev_rule, 0.5 / sqrt(2.5), 1e-12);
+
+	/*
+	 * Two runs each: Welch's p is tiny and the gap is 140 stddev, but
+	 * the smallest two-sided Mann-Whitney p for 2 v 2 is 2/6: not
+	 * significant, as compare would say.
+	 */
+	server_compare_runs(two_a, 2, two_b, 2, &c);
+	cr_assert(c.computed);
+	cr_assert_lt(c.p_welch, 0.05);
+	cr_assert_float_eq(c.p_mwu, 1.0 / 3.0, 1e-12);
+	cr_assert_not(c.significant);
+
+	/* Too few runs: nothing computed. */
+	server_compare_runs(same_a, 1, slower, 5, &c);
+	cr_assert_not(c.computed);
+	server_compare_runs(NULL, 0, slower, 5, &c);
+	cr_assert_not(c.computed);
+}
+
+Test(server, tokens_match_exactly)
+{
+	char *tokens[] = {"alpha-123", "beta", NULL};
+
+	cr_assert(server_token_match(tokens, "alpha-123"));
+	cr_assert(server_token_match(tokens, "beta"));
+	cr_assert_not(server_token_match(tokens, "alpha-12"));
+	cr_assert_not(server_token_match(tokens, "alpha-1234"));
+	cr_assert_not(server_token_match(tokens, "bet"));
+	cr_assert_not(server_token_match(tokens, "betabeta"));
+	cr_assert_not(server_token_match(tokens, ""));
+	cr_assert_not(server_token_match(NULL, "beta"));
+}
+
+Test(server, token_files_skip_comments_and_refuse_bad_lines)
+{
+	char path[] = "/tmp/bench-tokens-XXXXXX";
+	struct bench_error err;
+	char **v;
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+
+	fputs("# comment\n\n  one  \r\ntwo\n", f);
+	fclose(f);
+	v = server_tokens_load(path, &err);
+	cr_assert_not_null(v, "%s", err.text);
+	cr_assert_str_eq(v[0], "one");
+	cr_assert_str_eq(v[1], "two");
+	cr_assert_null(v[2]);
+	strv_free(v);
+	f = fopen(path, "w");
+	fputs("good\nnot good\n", f);
+	fclose(f);
+	cr_assert_null(server_tokens_load(path, &err));
+	cr_assert_not_null(strstr(err.text, "line 2"), "%s", err.text);
+	cr_assert_null(strstr(err.text, "not good"), "the token was shown");
+	f = fopen(path, "w");
+	fputs("# nothing\n", f);
+	fclose(f);
+	cr_assert_null(server_tokens_load(path, &err));
+	cr_assert_not_null(strstr(err.text, "no token"), "%s", err.text);
+	unlink(path);
+}
+
+Test(server, iso8601_times)
+{
+	static const struct {
+		const char *s;
+		int ok;
+		double t;
+	} cases[] = {
+	    /* date -d @... -u checks these. */
+	    {"1970-01-01T00:00:00Z", 1, 0},
+	    {"2026-11-22T20:00:00Z", 1, 1795377600},
+	    {"2026-11-22", 1, 1795305600},
+	    {"2026-11-22T20:00", 1, 1795377600},
+	    {"2026-11-22 20:00:00", 1, 1795377600},
+	    {"2026-11-22T21:30:00+01:30", 1, 1795377600},
+	    {"2026-11-22T18:00:00-02:00", 1, 1795377600},
+	    {"2026-11-22T20:00:00.25Z", 1, 1795377600.25},
+	    {"2024-02-29", 1, 1709164800},
+	    {"2026-02-29", 0, 0},
+	    {"2026-13-01", 0, 0},
+	    {"2026-11-22T24:00:00Z", 0, 0},
+	    {"2026-11-22T20:00:00ZZ", 0, 0},
+	    {"2026-11-22T20:00:00.Z", 0, 0},
+	    {"22/11/2026", 0, 0},
+	    {"", 0, 0},
+	    {"2026-1-2", 0, 0},
+	};
+	size_t i;
+	double t;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		t = -1;
+		cr_expect_eq(post_parse_time(cases[i].s, &t) == 0, cases[i].ok,
+		    "'%s'", cases[i].s);
+		if (cases[i].ok)
+			cr_expect_float_eq(
+			    t, cases[i].t, 1e-6, "'%s': %.3f", cases[i].s, t);
+	}
+}
+
+Test(server, identities)
+{
+	struct bench_error err;
+	double t;
+
+	cr_assert_eq(post_check_identity("3f2c1d2e-aaaa-4bbb-8ccc-0123456789ab",
+	                 "2026-11-22T20:00:00Z", &t, &err),
+	    0);
+	cr_assert_float_eq(t, 1795377600, 1e-9);
+	cr_assert_neq(post_check_identity(NULL, "2026-11-22", NULL, &err), 0);
+	cr_assert_not_null(strstr(err.text, "id: missing"));
+	cr_assert_neq(
+	    post_check_identity("../etc", "2026-11-22", NULL, &err), 0);
+	cr_assert_neq(
+	    post_check_identity(".hidden", "2026-11-22", NULL, &err), 0);
+	cr_assert_neq(post_check_identity("a b", "2026-11-22", NULL, &err), 0);
+	cr_assert_neq(post_check_identity("ok", NULL, NULL, &err), 0);
+	cr_assert_not_null(strstr(err.text, "created: missing"));
+	cr_assert_neq(post_check_identity("ok", "yesterday", NULL, &err), 0);
+	cr_assert_not_null(strstr(err.text, "ISO 8601"));
+}
+
+Test(server, html_and_url_escaping)
+{
+	struct sbuf b = {NULL, 0, 0};
+	char *s, *e;
+
+	sbuf_html(&b, "<script>alert('x')</script> & \"q\"\x01");
+	s = sbuf_take(&b, NULL);
+	cr_assert_str_eq(s,
+	    "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; "
+	    "&quot;q&quot;\xef\xbf\xbd");
+	free(s);
+	e = http_escape("a b/c?d=e&f%~._-");
+	cr_assert_str_eq(e, "a%20b%2Fc%3Fd%3De%26f%25~._-");
+	free(e);
+	sbuf_printf(&b, "%0300d|", 7);
+	s = sbuf_take(&b, NULL);
+	cr_assert_eq(strlen(s), 301);
+	free(s);
+}
+
+Test(server, api_json_round_trips_the_error_message)
+{
+	char *j = report_server_error_json("bad \"thing\"\nhere"), buf[64];
+
+	cr_assert_eq(
+	    report_server_error_text(j, strlen(j), buf, sizeof(buf)), 0);
+	cr_assert_str_eq(buf, "bad \"thing\"?here");
+	free(j);
+	cr_assert_eq(
+	    report_server_error_text("<html>", 6, buf, sizeof(buf)), -1);
+	cr_assert(report_server_is_json("[1]", 3));
+	cr_assert_not(report_server_is_json("[1", 2));
+	j = report_server_created_json("abc", 1);
+	cr_assert_str_eq(j, "{\"id\":\"abc\",\"status\":\"created\","
+	                    "\"url\":\"/api/v1/baselines/abc\"}\n");
+	free(j);
+}
+
+/* Dispatch one request to s; returns the response (caller frees). */
+static struct srv_resp
+call(struct server *s, const char *method, const char *path, const char **args,
+    const char *auth, const char *body)
+{
+	struct srv_req q;
+	struct srv_resp r;
+
+	memset(&q, 0, sizeof(q));
+	q.method = method;
+	q.path = path;
+	q.args = args;
+	q.authorization = auth;
+	q.body = body != NULL ? body : "";
+	q.len = body != NULL ? strlen(body) : 0;
+	server_dispatch(s, &q, &r);
+	return r;
+}
+
+Test(server, dispatch_on_a_real_database)
+{
+	char dir[] = "/tmp/bench-srv-XXXXXX", *db = NULL;
+	struct server s;
+	struct bench_error err;
+	struct srv_resp r;
+	struct baseline *b = report_baseline_create();
+	struct bench_result *res;
+	char *text, *tokens[] = {"w", NULL};
+	size_t i;
+
+	cr_assert_not_null(mkdtemp(dir));
+	cr_assert(asprintf(&db, "%s/r.sqlite", dir) > 0);
+	memset(&s, 0, sizeof(s));
+	pthread_rwlock_init(&s.lock, NULL);
+	pthread_mutex_init(&s.log_lock, NULL);
+	s.quiet = 1;
+	s.max_body = 1 << 20;
+	s.tokens.write = tokens;
+	s.db = server_db_open(db, &err);
+	cr_assert_not_null(s.db, "%s", err.text);
+
+	b->id = strdup("id-1");
+	b->created = strdup("2026-11-22T20:00:00Z");
+	b->settings.ci_level = 0.95;
+	b->settings.outlier_threshold = 3.5;
+	res = report_baseline_add_result(b);
+	res->name = strdup("t");
+	res->command = strdup("t");
+	res->argv = calloc(2, sizeof(char *));
+	res->argv[0] = strdup("t");
+	res->workdir = strdup("/");
+	res->n_runs = 3;
+	res->runs = calloc(3, sizeof(*res->runs));
+	for (i = 0; i < 3; i++)
+		res->runs[i].wall = 1 + 0.1 * (double)i;
+	cr_assert_eq(report_result_compute(res, 0.95, 3.5, NULL), 0);
+	text = report_baseline_dump(b, NULL);
+
+	r = call(&s, "POST", "/api/v1/baselines", NULL, NULL, text);
+	cr_assert_eq(r.status, 401);
+	server_resp_free(&r);
+	r = call(&s, "POST", "/api/v1/baselines", NULL, "Bearer w", text);
+	cr_assert_eq(r.status, 201, "%s", r.body);
+	server_resp_free(&r);
+	r = call(&s, "POST", "/api/v1/baselines", NULL, "bearer   w", text);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	server_resp_free(&r);
+	r = call(&s, "GET", "/api/v1/baselines/id-1", NULL, NULL, NULL);
+	cr_assert_eq(r.status, 200);
+	cr_assert_eq(r.len, strlen(text));
+	cr_assert(memcmp(r.body, text, r.len) == 0);
+	cr_assert(r.immutable);
+	server_resp_free(&r);
+	r = call(&s, "GET", "/api/v1/benchmarks/t/history",
+	    (const char *[]){"limit", "5", NULL}, NULL, NULL);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	cr_assert_not_null(
+	    strstr(r.body, "\"mean\":1.1000000000000001"), "%s", r.body);
+	server_resp_free(&r);
+	r = call(&s, "GET", "/benchmarks/t", NULL, NULL, NULL);
+	cr_assert_eq(r.status, 200);
+	cr_assert_str_eq(r.type, "text/html; charset=utf-8");
+	server_resp_free(&r);
+	r = call(&s, "GET", "/", NULL, NULL, NULL);
+	cr_assert_eq(r.status, 200);
+	cr_assert_not_null(strstr(r.body, "href=\"/benchmarks/t\""));
+	server_resp_free(&r);
+
+	server_db_close(s.db);
+	/* Reopened, the data is there; a newer schema is refused. */
+	s.db = server_db_open(db, &err);
+	cr_assert_not_null(s.db, "%s", err.text);
+	cr_assert_eq(server_db_count(s.db), 1);
+	server_db_close(s.db);
+	{
+		char *cmd = NULL;
+
+		cr_assert(
+		    asprintf(&cmd,
+		        "sqlite3 '%s' 'PRAGMA user_version = 9' >/dev/null",
+		        db) > 0);
+		cr_assert_eq(system(cmd), 0, "%s", cmd);
+		free(cmd);
+	}
+	cr_assert_null(server_db_open(db, &err));
+	cr_assert_not_null(
+	    strstr(err.text, "upgrade bench-tests"), "%s", err.text);
+
+	free(text);
+	report_baseline_free(b);
+	pthread_rwlock_destroy(&s.lock);
+	pthread_mutex_destroy(&s.log_lock);
+	{
+		char *cmd = NULL;
+
+		cr_assert(asprintf(&cmd, "rm -rf '%s'", dir) > 0);
+		cr_assert_eq(system(cmd), 0);
+		free(cmd);
+	}
+	free(db);
+}
