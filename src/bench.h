@@ -241,6 +241,20 @@ int session_is_cargo(const char *arg0);
  * environment and warn about it.  Exits 2 on a usage error.
  */
 void session_open(struct session *s, struct session_opts *o, int needs_cargo);
+/*
+ * The command after the options (argv[optind...]), or the default,
+ * cargo test --workspace; something that looks like an option without --
+ * before it is a usage error.
+ */
+char **session_command(const char *cmd, int argc, char **argv);
+/*
+ * Measure cmd once as benchmark name: choose its pre-build (--prebuild, or
+ * cargo test --workspace --no-run for cargo), check that it exists, open
+ * the session, pre-build and measure.  Returns an exit status; *r (may be
+ * NULL) is the result.  The caller closes the session in every case.
+ */
+int session_run_command(struct session *s, struct session_opts *o, char **cmd,
+    const char *name, struct bench_result **r);
 /* Pre-build; returns an exit status (0 to go on). */
 int session_prebuild(struct session *s, char *const *argv, const char *display);
 /* Measure argv as benchmark name (NULL: the command); an exit status. */

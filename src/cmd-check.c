@@ -25,6 +25,8 @@ static const char *const check_usage[] = {
     "",
     "Options:",
     "      --baseline FILE     the stored baseline (missing: a note, exit 0)",
+    "      --baseline-from URL the newest baseline on a results server (with",
+    "                          --label, the newest with that label)",
     "      --result FILE       compare this result instead of measuring",
     "      --warn PCT          warn beyond PCT percent slower (default 15)",
     "      --fail PCT          fail beyond PCT percent slower (default off)",
@@ -52,6 +54,7 @@ static const char *const check_usage_tail[] = {
 enum {
 	OPT_ALPHA = 4000,
 	OPT_BASELINE,
+	OPT_BASELINE_FROM,
 	OPT_FAIL,
 	OPT_FORMAT,
 	OPT_MARKDOWN,
@@ -64,6 +67,7 @@ enum {
 static const struct option check_options[] = {
     {"alpha", required_argument, NULL, OPT_ALPHA},
     {"baseline", required_argument, NULL, OPT_BASELINE},
+    {"baseline-from", required_argument, NULL, OPT_BASELINE_FROM},
     {"fail", required_argument, NULL, OPT_FAIL},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"help", no_argument, NULL, 'h'},
@@ -123,22 +127,54 @@ write_markdown(const char *path, const struct comparison *c,
 	return rc;
 }
 
+/*
+ * The newest baseline on the server at url with --label (if given).  NULL
+ * with *missing set when there is none; NULL after an error message when
+ * the server could not say.  *name describes where it came from.
+ */
+static struct baseline *
+fetch_baseline(
+    struct session_opts *o, const char *url, int *missing, char **name)
+{
+	struct http_opts h = o->post.http;
+	struct http_client cl;
+	struct bench_error err;
+	struct baseline *b = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	*missing = 0;
+	h.server = url;
+	memset(&cl, 0, sizeof(cl));
+	if (http_client_init(&cl, &h, &err) != 0) {
+		errorf("--baseline-from: %s", err.text);
+		return NULL;
+	}
+	xasprintf(name, "%s (newest%s%s)", cl.display,
+	    o->label != NULL ? " labelled " : "",
+	    o->label != NULL ? o->label : "");
+	rc = http_fetch_latest(&cl, o->label, NULL, &text, &len, &err);
+	http_client_free(&cl);
+	if (rc == 1) {
+		*missing = 1;
+		return NULL;
+	}
+	if (rc != 0) {
+		errorf("--baseline-from: %s", err.text);
+		return NULL;
+	}
+	b = report_baseline_parse(text, len, &err);
+	if (b == NULL)
+		errorf(
+		    "the baseline from %s is not usable: %s", *name, err.text);
+	free(text);
+	return b;
+}
+
 static int
 cmd_check_exec(int argc, char **argv)
 {
-	static char *default_cmd[] = {
-	    "cargo",
-	    "test",
-	    "--workspace",
-	    NULL,
-	};
-	static char *default_prebuild[] = {
-	    "cargo",
-	    "test",
-	    "--workspace",
-	    "--no-run",
-	    NULL,
-	};
 	struct session_opts o;
 	struct session s;
 	struct option *options;
@@ -147,15 +183,9 @@ cmd_check_exec(int argc, char **argv)
 	struct baseline *stored = NULL, *result = NULL, *loaded = NULL;
 	struct comparison *c = NULL;
 	struct bench_error err;
-	char *sh_prebuild[4] = {
-	    "/bin/sh",
-	    "-c",
-	    NULL,
-	    NULL,
-	};
-	char **cmd, **prebuild = NULL, *note = NULL;
+	char **cmd, *note = NULL, *from_name = NULL;
 	const char *baseline_path = NULL, *result_path = NULL, *md = NULL;
-	const char *name = NULL, *display = NULL;
+	const char *name = NULL, *baseline_from = NULL;
 	int ch, status = BENCH_EXIT_OK, format = FORMAT_TEXT, update = 0;
 	int missing = 0, opened = 0;
 
@@ -183,6 +213,9 @@ cmd_check_exec(int argc, char **argv)
 		case OPT_BASELINE:
 			baseline_path = optarg;
 			break;
+		case OPT_BASELINE_FROM:
+			baseline_from = optarg;
+			break;
 		case OPT_FAIL:
 			gate.fail = cmd_parse_percent("--fail", optarg);
 			break;
@@ -209,28 +242,34 @@ cmd_check_exec(int argc, char **argv)
 		}
 	}
 	free(options);
-	if (baseline_path == NULL)
-		cmd_usage_error("check", "--baseline FILE is required");
-	cmd = default_cmd;
-	if (optind < argc) {
-		if (result_path != NULL)
-			cmd_usage_error("check", "--result and a command "
-			                         "cannot be combined");
-		if (strcmp(argv[optind - 1], "--") != 0 &&
-		    argv[optind][0] == '-')
-			cmd_usage_error(
-			    "check", "unexpected '%s'", argv[optind]);
-		cmd = argv + optind;
-	}
+	if ((baseline_path == NULL) == (baseline_from == NULL))
+		cmd_usage_error("check", "name the stored baseline with "
+		                         "either --baseline FILE or "
+		                         "--baseline-from URL");
+	if (update && baseline_from != NULL)
+		cmd_usage_error("check", "--update-baseline rewrites a file; "
+		                         "with --baseline-from, --post sends "
+		                         "the new result to the server");
+	if (optind < argc && result_path != NULL)
+		cmd_usage_error(
+		    "check", "--result and a command cannot be combined");
+	cmd = session_command("check", argc, argv);
 	session_opts_check(&o, "check");
 	if (update && file_check_writable(baseline_path) != 0)
 		fatalx(BENCH_EXIT_USAGE, "cannot write the baseline '%s': %s",
 		    baseline_path, strerror(errno));
 
 	/* The stored baseline first: a broken one should not cost a run. */
-	stored = session_load_baseline(baseline_path, &missing);
-	if (stored == NULL && !missing)
+	if (baseline_from != NULL) {
+		stored =
+		    fetch_baseline(&o, baseline_from, &missing, &from_name);
+		baseline_path = from_name;
+	} else
+		stored = session_load_baseline(baseline_path, &missing);
+	if (stored == NULL && !missing) {
+		free(from_name);
 		return BENCH_EXIT_USAGE;
+	}
 
 	if (result_path != NULL) {
 		term_init(o.color, o.quiet, 0);
@@ -242,25 +281,8 @@ cmd_check_exec(int argc, char **argv)
 		}
 		result = loaded;
 	} else {
-		if (o.prebuild != NULL) {
-			sh_prebuild[2] = (char *)o.prebuild;
-			prebuild = sh_prebuild;
-			display = o.prebuild;
-		} else if (!o.no_prebuild && session_is_cargo(cmd[0])) {
-			prebuild = default_prebuild;
-			display = "cargo test --workspace --no-run";
-		}
-		if (!session_is_cargo(cmd[0]) && prebuild != default_prebuild &&
-		    !spawn_in_path(cmd[0]))
-			fatalx(BENCH_EXIT_USAGE, "command not found: '%s'",
-			    cmd[0]);
-		session_open(&s, &o,
-		    session_is_cargo(cmd[0]) || prebuild == default_prebuild);
 		opened = 1;
-		if (prebuild != NULL)
-			status = session_prebuild(&s, prebuild, display);
-		if (status == BENCH_EXIT_OK)
-			status = session_measure(&s, name, cmd, NULL);
+		status = session_run_command(&s, &o, cmd, name, NULL);
 		if (status != BENCH_EXIT_OK)
 			goto out;
 		result = s.b;
@@ -331,6 +353,7 @@ cmd_check_exec(int argc, char **argv)
 		    report_gate_name(gate.status), baseline_path);
 out:
 	free(note);
+	free(from_name);
 	free(gate.levels);
 	report_comparison_free(c);
 	report_baseline_free(stored);

@@ -51,32 +51,13 @@ static const struct option run_options[] = {
 static int
 cmd_run_exec(int argc, char **argv)
 {
-	static char *default_cmd[] = {
-	    "cargo",
-	    "test",
-	    "--workspace",
-	    NULL,
-	};
-	static char *default_prebuild[] = {
-	    "cargo",
-	    "test",
-	    "--workspace",
-	    "--no-run",
-	    NULL,
-	};
 	struct session_opts o;
 	struct session s;
-	struct bench_result *r;
+	struct bench_result *r = NULL;
 	struct report_style style;
 	struct option *options;
-	char *sh_prebuild[4] = {
-	    "/bin/sh",
-	    "-c",
-	    NULL,
-	    NULL,
-	};
-	char **cmd, **prebuild = NULL;
-	const char *name = NULL, *display = NULL;
+	char **cmd;
+	const char *name = NULL;
 	struct twopass_opts po = {.top_items = 20};
 	int c, status, profile = 0;
 
@@ -109,41 +90,15 @@ cmd_run_exec(int argc, char **argv)
 		}
 	}
 	free(options);
-	cmd = default_cmd;
-	if (optind < argc) {
-		if (strcmp(argv[optind - 1], "--") != 0 &&
-		    argv[optind][0] == '-')
-			cmd_usage_error("run", "unexpected '%s'", argv[optind]);
-		cmd = argv + optind;
-	}
+	cmd = session_command("run", argc, argv);
 	session_opts_check(&o, "run");
 
-	if (o.prebuild != NULL) {
-		sh_prebuild[2] = (char *)o.prebuild;
-		prebuild = sh_prebuild;
-		display = o.prebuild;
-	} else if (!o.no_prebuild && session_is_cargo(cmd[0])) {
-		prebuild = default_prebuild;
-		display = "cargo test --workspace --no-run";
-	}
-	if (!session_is_cargo(cmd[0]) && prebuild != default_prebuild &&
-	    !spawn_in_path(cmd[0]))
-		fatalx(BENCH_EXIT_USAGE, "command not found: '%s'", cmd[0]);
-
-	session_open(
-	    &s, &o, session_is_cargo(cmd[0]) || prebuild == default_prebuild);
-	status = BENCH_EXIT_OK;
-	if (prebuild != NULL)
-		status = session_prebuild(&s, prebuild, display);
-	if (status == BENCH_EXIT_OK) {
-		status = session_measure(&s, name, cmd, &r);
-		if ((status == BENCH_EXIT_OK ||
-		        status == BENCH_EXIT_INTERRUPTED) &&
-		    !o.quiet) {
-			style = term_style();
-			report_text_result(stdout, r, 0, &style);
-			fflush(stdout);
-		}
+	status = session_run_command(&s, &o, cmd, name, &r);
+	if ((status == BENCH_EXIT_OK || status == BENCH_EXIT_INTERRUPTED) &&
+	    r != NULL && !o.quiet) {
+		style = term_style();
+		report_text_result(stdout, r, 0, &style);
+		fflush(stdout);
 	}
 	/* The profile builds after the runs: nothing else runs meanwhile. */
 	if (status == BENCH_EXIT_OK && profile) {

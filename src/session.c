@@ -424,6 +424,51 @@ session_close(struct session *s, int status)
 	return status;
 }
 
+char **
+session_command(const char *cmd, int argc, char **argv)
+{
+	static char *default_cmd[] = {"cargo", "test", "--workspace", NULL};
+
+	if (optind >= argc)
+		return default_cmd;
+	/* Without --, the first non-option may not look like an option. */
+	if (strcmp(argv[optind - 1], "--") != 0 && argv[optind][0] == '-')
+		cmd_usage_error(cmd, "unexpected '%s'", argv[optind]);
+	return argv + optind;
+}
+
+int
+session_run_command(struct session *s, struct session_opts *o, char **cmd,
+    const char *name, struct bench_result **r)
+{
+	static char *default_prebuild[] = {
+	    "cargo", "test", "--workspace", "--no-run", NULL};
+	char *sh_prebuild[] = {"/bin/sh", "-c", (char *)o->prebuild, NULL};
+	char **prebuild = NULL;
+	const char *display = NULL;
+	int status = BENCH_EXIT_OK;
+
+	if (o->prebuild != NULL) {
+		prebuild = sh_prebuild;
+		display = o->prebuild;
+	} else if (!o->no_prebuild && session_is_cargo(cmd[0])) {
+		prebuild = default_prebuild;
+		display = "cargo test --workspace --no-run";
+	}
+	if (!session_is_cargo(cmd[0]) && prebuild != default_prebuild &&
+	    !spawn_in_path(cmd[0]))
+		fatalx(BENCH_EXIT_USAGE, "command not found: '%s'", cmd[0]);
+	/* Cargo runs the command or the pre-build: the workspace must be one.
+	 */
+	session_open(
+	    s, o, session_is_cargo(cmd[0]) || prebuild == default_prebuild);
+	if (prebuild != NULL)
+		status = session_prebuild(s, prebuild, display);
+	if (status == BENCH_EXIT_OK)
+		status = session_measure(s, name, cmd, r);
+	return status;
+}
+
 struct baseline *
 session_load_baseline(const char *path, int *missing)
 {

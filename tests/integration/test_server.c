@@ -1866,3 +1866,72 @@ main(int argc, char *argv[])
 	curl_global_cleanup();
 	return result;
 }
+
+Test(client, check_baseline_from_compares_with_the_newest_on_the_server,
+    .timeout = 60)
+{
+	static const struct spec slower = {
+	    "22222222-0000-4000-8000-000000000009", "2026-11-04T02:00:00Z",
+	    "nightly", "ci-1", {"suite", "unit", NULL}, 1.8, 0.01, 10, 9};
+	struct srv s;
+	struct reply r;
+	struct cli c;
+	char *docs[3], *result_doc, *result, *url;
+	size_t i;
+
+	srv_new(&s, "checkfrom", NULL);
+	for (i = 0; i < 3; i++) {
+		docs[i] = make_baseline(&three[i]);
+		post_as(&r, &s, TOKEN, docs[i], strlen(docs[i]));
+		cr_assert_eq(r.status, 201);
+		reply_free(&r);
+	}
+	/* A result 50 % slower than the newest nightly (1.2 s). */
+	result_doc = make_baseline(&slower);
+	result = path_join(s.dir, "result.json");
+	write_file(result, result_doc, strlen(result_doc));
+	url = strdup(s.url);
+
+	cli_run(&c, NULL, (const char *[]){"BENCH_TESTS_TOKEN=", NULL}, 30,
+	    (const char *[]){"check", "--baseline-from", url, "--label",
+	        "nightly", "--result", result, "--fail", "30", "--format",
+	        "json", NULL});
+	cr_assert_eq(c.status, 1, "exit %d: %s", c.status, c.err);
+	cr_assert_not_null(strstr(c.out, "\"status\": \"fail\""), "%s", c.out);
+	/* Compared with the newest nightly, the one of 2026-11-03. */
+	cr_assert_not_null(
+	    strstr(c.out, "newest labelled nightly"), "%s", c.out);
+	cli_free(&c);
+
+	/* No baseline with that label: a note, exit 0. */
+	cli_run(&c, NULL, (const char *[]){"BENCH_TESTS_TOKEN=", NULL}, 30,
+	    (const char *[]){"check", "--baseline-from", url, "--label",
+	        "release", "--result", result, NULL});
+	cr_assert_eq(c.status, 0, "exit %d: %s", c.status, c.err);
+	cr_assert_not_null(strstr(c.err, "no baseline at"), "%s", c.err);
+	cli_free(&c);
+
+	/* --baseline and --baseline-from together: a usage error. */
+	cli_run(&c, NULL, NULL, 30,
+	    (const char *[]){"check", "--baseline", result, "--baseline-from",
+	        url, "--result", result, NULL});
+	cr_assert_eq(c.status, 2);
+	cr_assert_not_null(
+	    strstr(c.err, "either --baseline FILE or"), "%s", c.err);
+	cli_free(&c);
+
+	/* The server is down: the gate cannot run, exit 2, nothing measured. */
+	srv_stop(&s);
+	cli_run(&c, NULL, (const char *[]){"BENCH_TESTS_TOKEN=", NULL}, 60,
+	    (const char *[]){"check", "--baseline-from", url, "--label",
+	        "nightly", "--retries", "0", "--result", result, NULL});
+	cr_assert_eq(c.status, 2, "exit %d: %s", c.status, c.err);
+	cr_assert_not_null(strstr(c.err, "--baseline-from"), "%s", c.err);
+	cli_free(&c);
+	for (i = 0; i < 3; i++)
+		free(docs[i]);
+	free(result_doc);
+	free(result);
+	free(url);
+	srv_free(&s);
+}
