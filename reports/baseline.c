@@ -28,18 +28,6 @@ report_baseline_create(void)
 	return b;
 }
 
-static void
-free_strv(char **v)
-{
-	size_t i;
-
-	if (v == NULL)
-		return;
-	for (i = 0; v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
-
 void
 report_result_clear(struct bench_result *r)
 {
@@ -49,7 +37,7 @@ report_result_clear(struct bench_result *r)
 	r->name = NULL;
 	free(r->command);
 	r->command = NULL;
-	free_strv(r->argv);
+	reportp_strv_free(r->argv);
 	r->argv = NULL;
 	free(r->workdir);
 	r->workdir = NULL;
@@ -84,7 +72,7 @@ env_clear(struct bench_env *e)
 	e->cargo = NULL;
 	free(e->git_commit);
 	e->git_commit = NULL;
-	free_strv(e->warnings);
+	reportp_strv_free(e->warnings);
 	e->warnings = NULL;
 }
 
@@ -240,12 +228,5 @@ report_stop_parse(const char *s)
 void
 report_env_warn(struct bench_env *env, const char *text)
 {
-	size_t n = 0;
-
-	while (env->warnings != NULL && env->warnings[n] != NULL)
-		n++;
-	env->warnings =
-	    reportp_xreallocarray(env->warnings, n + 2, sizeof(*env->warnings));
-	env->warnings[n] = reportp_xstrdup(text);
-	env->warnings[n + 1] = NULL;
+	reportp_strv_add(&env->warnings, text);
 }

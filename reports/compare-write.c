@@ -376,32 +376,15 @@ report_comparison_markdown(
 }
 
 static json_t *
-jnum(double x)
-{
-	return isfinite(x) ? json_real(x) : json_null();
-}
-
-static json_t *
-jstrs(char **v)
-{
-	json_t *a = json_array();
-	size_t i;
-
-	for (i = 0; v != NULL && v[i] != NULL; i++)
-		json_array_append_new(a, json_string(v[i]));
-	return a;
-}
-
-static json_t *
 side_json(const struct stats_summary *s)
 {
 	json_t *o = json_object();
 
 	json_object_set_new(o, "n", json_integer((json_int_t)s->n));
-	json_object_set_new(o, "mean", jnum(s->mean));
-	json_object_set_new(o, "stddev", jnum(s->stddev));
-	json_object_set_new(o, "ci_low", jnum(s->ci_low));
-	json_object_set_new(o, "ci_high", jnum(s->ci_high));
+	json_object_set_new(o, "mean", reportp_jreal(s->mean));
+	json_object_set_new(o, "stddev", reportp_jreal(s->stddev));
+	json_object_set_new(o, "ci_low", reportp_jreal(s->ci_low));
+	json_object_set_new(o, "ci_high", reportp_jreal(s->ci_high));
 	return o;
 }
 
@@ -412,25 +395,25 @@ metric_json(const struct cmp_metric *m)
 
 	json_object_set_new(o, "before", side_json(&m->before));
 	json_object_set_new(o, "after", side_json(&m->after));
-	json_object_set_new(o, "diff", jnum(m->diff));
-	json_object_set_new(o, "change", jnum(m->change));
-	json_object_set_new(o, "noise", jnum(m->noise));
-	json_object_set_new(o, "ratio", jnum(m->ratio.ratio));
+	json_object_set_new(o, "diff", reportp_jreal(m->diff));
+	json_object_set_new(o, "change", reportp_jreal(m->change));
+	json_object_set_new(o, "noise", reportp_jreal(m->noise));
+	json_object_set_new(o, "ratio", reportp_jreal(m->ratio.ratio));
 	json_object_set_new(o, "ratio_ci",
 	    m->tested && m->ratio.bounded
-	        ? json_pack(
-	              "[oo]", jnum(m->ratio.ci_low), jnum(m->ratio.ci_high))
+	        ? json_pack("[oo]", reportp_jreal(m->ratio.ci_low),
+	              reportp_jreal(m->ratio.ci_high))
 	        : json_null());
 	json_object_set_new(
-	    o, "welch_t", m->tested ? jnum(m->welch.t) : json_null());
+	    o, "welch_t", m->tested ? reportp_jreal(m->welch.t) : json_null());
+	json_object_set_new(o, "welch_df",
+	    m->tested ? reportp_jreal(m->welch.df) : json_null());
 	json_object_set_new(
-	    o, "welch_df", m->tested ? jnum(m->welch.df) : json_null());
+	    o, "welch_p", m->tested ? reportp_jreal(m->welch.p) : json_null());
 	json_object_set_new(
-	    o, "welch_p", m->tested ? jnum(m->welch.p) : json_null());
+	    o, "mwu_u", m->tested ? reportp_jreal(m->mwu.u_a) : json_null());
 	json_object_set_new(
-	    o, "mwu_u", m->tested ? jnum(m->mwu.u_a) : json_null());
-	json_object_set_new(
-	    o, "mwu_p", m->tested ? jnum(m->mwu.p) : json_null());
+	    o, "mwu_p", m->tested ? reportp_jreal(m->mwu.p) : json_null());
 	json_object_set_new(o, "mwu_exact", json_boolean(m->mwu.exact));
 	json_object_set_new(
 	    o, "verdict", json_string(report_verdict_name(m->verdict)));
@@ -452,15 +435,15 @@ report_comparison_json(const struct comparison *c, const struct cmp_gate *g,
 	json_object_set_new(root, "schema_version", json_integer(1));
 	json_object_set_new(root, "before", json_string(c->before_name));
 	json_object_set_new(root, "after", json_string(c->after_name));
-	json_object_set_new(root, "alpha", jnum(c->opts.alpha));
-	json_object_set_new(root, "ci_level", jnum(c->opts.ci_level));
+	json_object_set_new(root, "alpha", reportp_jreal(c->opts.alpha));
+	json_object_set_new(root, "ci_level", reportp_jreal(c->opts.ci_level));
 	if (g != NULL) {
 		gate = json_object();
 		json_object_set_new(
 		    gate, "status", json_string(report_gate_name(g->status)));
-		json_object_set_new(gate, "warn", jnum(g->warn));
-		json_object_set_new(
-		    gate, "fail", g->fail > 0 ? jnum(g->fail) : json_null());
+		json_object_set_new(gate, "warn", reportp_jreal(g->warn));
+		json_object_set_new(gate, "fail",
+		    g->fail > 0 ? reportp_jreal(g->fail) : json_null());
 		lv = json_array();
 		for (i = 0; g->levels != NULL && i < c->n_benches; i++) {
 			if (g->levels[i] > 0)
@@ -469,7 +452,8 @@ report_comparison_json(const struct comparison *c, const struct cmp_gate *g,
 				            c->benches[i].name, "level",
 				            g->levels[i] == 2 ? "fail" : "warn",
 				            "change",
-				            jnum(c->benches[i].m[0].change)));
+				            reportp_jreal(
+				                c->benches[i].m[0].change)));
 		}
 		json_object_set_new(gate, "regressions", lv);
 		json_object_set_new(root, "gate", gate);
@@ -482,7 +466,8 @@ report_comparison_json(const struct comparison *c, const struct cmp_gate *g,
 		json_object_set_new(b, "name", json_string(cb->name));
 		json_object_set_new(b, "verdict",
 		    json_string(report_verdict_name(cb->verdict)));
-		json_object_set_new(b, "change", jnum(cb->m[0].change));
+		json_object_set_new(
+		    b, "change", reportp_jreal(cb->m[0].change));
 		if (c->opts.repro > 0)
 			json_object_set_new(
 			    b, "reproducible", json_boolean(cb->reproducible));
@@ -506,33 +491,34 @@ report_comparison_json(const struct comparison *c, const struct cmp_gate *g,
 			    u, "name", json_string(c->units[i].name));
 			json_object_set_new(u, "before",
 			    json_pack("{s:o, s:o, s:o}", "frontend",
-			        jnum(c->units[i].before[0]), "backend",
-			        jnum(c->units[i].before[1]), "wall",
-			        jnum(c->units[i].before[2])));
+			        reportp_jreal(c->units[i].before[0]), "backend",
+			        reportp_jreal(c->units[i].before[1]), "wall",
+			        reportp_jreal(c->units[i].before[2])));
 			json_object_set_new(u, "after",
 			    json_pack("{s:o, s:o, s:o}", "frontend",
-			        jnum(c->units[i].after[0]), "backend",
-			        jnum(c->units[i].after[1]), "wall",
-			        jnum(c->units[i].after[2])));
+			        reportp_jreal(c->units[i].after[0]), "backend",
+			        reportp_jreal(c->units[i].after[1]), "wall",
+			        reportp_jreal(c->units[i].after[2])));
 			json_array_append_new(units, u);
 		}
 		json_object_set_new(root, "profile_units", units);
 	}
-	json_object_set_new(root, "only_before", jstrs(c->only_before));
-	json_object_set_new(root, "only_after", jstrs(c->only_after));
-	json_object_set_new(root, "warnings", jstrs(c->warnings));
+	json_object_set_new(root, "only_before", reportp_jstrv(c->only_before));
+	json_object_set_new(root, "only_after", reportp_jstrv(c->only_after));
+	json_object_set_new(root, "warnings", reportp_jstrv(c->warnings));
 	json_object_set_new(
 	    root, "faster", json_integer((json_int_t)c->n_faster));
 	json_object_set_new(
 	    root, "slower", json_integer((json_int_t)c->n_slower));
 	if (c->opts.repro > 0) {
 		json_object_set_new(
-		    root, "reproducibility", jnum(c->opts.repro));
+		    root, "reproducibility", reportp_jreal(c->opts.repro));
 		json_object_set_new(
 		    root, "reproducible", json_boolean(c->reproducible));
 	}
 	if (c->opts.target > 0) {
-		json_object_set_new(root, "target", jnum(c->opts.target));
+		json_object_set_new(
+		    root, "target", reportp_jreal(c->opts.target));
 		json_object_set_new(
 		    root, "target_met", json_boolean(c->target_met));
 	}

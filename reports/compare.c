@@ -41,18 +41,6 @@ report_verdict_name(enum cmp_verdict v)
 	return "untested";
 }
 
-static void
-strv_add(char ***v, const char *s)
-{
-	size_t n = 0;
-
-	while (*v != NULL && (*v)[n] != NULL)
-		n++;
-	*v = reportp_xreallocarray(*v, n + 2, sizeof(**v));
-	(*v)[n] = reportp_xstrdup(s);
-	(*v)[n + 1] = NULL;
-}
-
 static void strv_addf(char ***v, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -65,17 +53,7 @@ strv_addf(char ***v, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	strv_add(v, buf);
-}
-
-static void
-strv_free(char **v)
-{
-	size_t i;
-
-	for (i = 0; v != NULL && v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
+	reportp_strv_add(v, buf);
 }
 
 /*
@@ -301,7 +279,7 @@ report_compare(const struct baseline *before, const char *before_name,
 		rb = &before->results[i];
 		ra = report_baseline_find(after, rb->name);
 		if (ra == NULL) {
-			strv_add(&c->only_before, rb->name);
+			reportp_strv_add(&c->only_before, rb->name);
 			continue;
 		}
 		cb = &c->benches[c->n_benches++];
@@ -335,7 +313,8 @@ report_compare(const struct baseline *before, const char *before_name,
 	for (i = 0; i < after->n_results; i++) {
 		if (report_baseline_find(before, after->results[i].name) ==
 		    NULL)
-			strv_add(&c->only_after, after->results[i].name);
+			reportp_strv_add(
+			    &c->only_after, after->results[i].name);
 	}
 	if (before->profile != NULL && after->profile != NULL)
 		compare_profiles(c, before->profile, after->profile);
@@ -364,9 +343,9 @@ report_comparison_free(struct comparison *c)
 	free(c->benches);
 	free(c->before_name);
 	free(c->after_name);
-	strv_free(c->only_before);
-	strv_free(c->only_after);
-	strv_free(c->warnings);
+	reportp_strv_free(c->only_before);
+	reportp_strv_free(c->only_after);
+	reportp_strv_free(c->warnings);
 	free(c);
 }
 

@@ -72,28 +72,6 @@ exported(const struct bench_result *r)
 
 /* ------------------------------------------------------------------ JSON */
 
-static json_t *
-jreal(double x)
-{
-	return isfinite(x) ? json_real(x) : json_null();
-}
-
-/* A JSON string of s, with bytes that are not UTF-8 replaced. */
-static json_t *
-jstr(const char *s)
-{
-	json_t *j;
-	char *fixed;
-
-	j = json_string(s);
-	if (j != NULL)
-		return j;
-	fixed = reportp_utf8_fix(s);
-	j = json_string(fixed);
-	free(fixed);
-	return j;
-}
-
 /* Serialise root with hyperfine's layout (2 spaces) and a final newline. */
 static char *
 dump(json_t *root, struct bench_error *err)
@@ -127,18 +105,18 @@ hyperfine_result(const struct bench_result *r)
 	size_t i;
 
 	o = json_object();
-	json_object_set_new(o, "command", jstr(command_of(r)));
-	json_object_set_new(o, "mean", jreal(w->mean));
+	json_object_set_new(o, "command", reportp_jstr(command_of(r)));
+	json_object_set_new(o, "mean", reportp_jreal(w->mean));
 	/* null with one run, as hyperfine. */
-	json_object_set_new(o, "stddev", jreal(w->stddev));
-	json_object_set_new(o, "median", jreal(w->median));
-	json_object_set_new(o, "user", jreal(r->st[METRIC_USER].mean));
-	json_object_set_new(o, "system", jreal(r->st[METRIC_SYS].mean));
-	json_object_set_new(o, "min", jreal(w->min));
-	json_object_set_new(o, "max", jreal(w->max));
+	json_object_set_new(o, "stddev", reportp_jreal(w->stddev));
+	json_object_set_new(o, "median", reportp_jreal(w->median));
+	json_object_set_new(o, "user", reportp_jreal(r->st[METRIC_USER].mean));
+	json_object_set_new(o, "system", reportp_jreal(r->st[METRIC_SYS].mean));
+	json_object_set_new(o, "min", reportp_jreal(w->min));
+	json_object_set_new(o, "max", reportp_jreal(w->max));
 	a = json_array();
 	for (i = 0; i < r->n_runs; i++)
-		json_array_append_new(a, jreal(r->runs[i].wall));
+		json_array_append_new(a, reportp_jreal(r->runs[i].wall));
 	json_object_set_new(o, "times", a);
 	a = json_array();
 	for (i = 0; i < r->n_runs; i++)
@@ -186,14 +164,15 @@ bmf_measure(const struct stats_summary *s)
 	json_t *o;
 
 	o = json_object();
-	json_object_set_new(o, "value", jreal(s->mean));
+	json_object_set_new(o, "value", reportp_jreal(s->mean));
 	if (s->n == 1) {
-		json_object_set_new(o, "lower_value", jreal(s->mean));
-		json_object_set_new(o, "upper_value", jreal(s->mean));
+		json_object_set_new(o, "lower_value", reportp_jreal(s->mean));
+		json_object_set_new(o, "upper_value", reportp_jreal(s->mean));
 	} else if (isfinite(s->ci_low) && isfinite(s->ci_high)) {
+		json_object_set_new(o, "lower_value",
+		    reportp_jreal(s->ci_low > 0 ? s->ci_low : 0.0));
 		json_object_set_new(
-		    o, "lower_value", jreal(s->ci_low > 0 ? s->ci_low : 0.0));
-		json_object_set_new(o, "upper_value", jreal(s->ci_high));
+		    o, "upper_value", reportp_jreal(s->ci_high));
 	}
 	return o;
 }

@@ -17,47 +17,6 @@
 #include "reports-int.h"
 
 static json_t *
-jreal(double x)
-{
-	if (!isfinite(x))
-		return json_null();
-	return json_real(x);
-}
-
-/*
- * A JSON string of s; bytes that are not UTF-8 (a command line can hold
- * anything) become U+FFFD rather than making jansson drop the value.
- */
-static json_t *
-jstr(const char *s)
-{
-	json_t *j;
-	char *fixed;
-
-	if (s == NULL)
-		return json_null();
-	j = json_string(s);
-	if (j != NULL)
-		return j;
-	fixed = reportp_utf8_fix(s);
-	j = json_string(fixed);
-	free(fixed);
-	return j != NULL ? j : json_string("");
-}
-
-static json_t *
-jstrv(char **v)
-{
-	json_t *a;
-	size_t i;
-
-	a = json_array();
-	for (i = 0; v != NULL && v[i] != NULL; i++)
-		json_array_append_new(a, jstr(v[i]));
-	return a;
-}
-
-static json_t *
 jload(const double *l)
 {
 	json_t *a;
@@ -65,7 +24,7 @@ jload(const double *l)
 
 	a = json_array();
 	for (i = 0; i < 3; i++)
-		json_array_append_new(a, jreal(l[i]));
+		json_array_append_new(a, reportp_jreal(l[i]));
 	return a;
 }
 
@@ -76,18 +35,18 @@ summary_json(const struct stats_summary *s)
 
 	o = json_object();
 	json_object_set_new(o, "n", json_integer((json_int_t)s->n));
-	json_object_set_new(o, "mean", jreal(s->mean));
-	json_object_set_new(o, "stddev", jreal(s->stddev));
-	json_object_set_new(o, "median", jreal(s->median));
-	json_object_set_new(o, "min", jreal(s->min));
-	json_object_set_new(o, "max", jreal(s->max));
-	json_object_set_new(o, "q1", jreal(s->q1));
-	json_object_set_new(o, "q3", jreal(s->q3));
-	json_object_set_new(o, "cv", jreal(s->cv));
-	json_object_set_new(o, "sem", jreal(s->sem));
-	json_object_set_new(o, "ci_level", jreal(s->ci_level));
-	json_object_set_new(o, "ci_low", jreal(s->ci_low));
-	json_object_set_new(o, "ci_high", jreal(s->ci_high));
+	json_object_set_new(o, "mean", reportp_jreal(s->mean));
+	json_object_set_new(o, "stddev", reportp_jreal(s->stddev));
+	json_object_set_new(o, "median", reportp_jreal(s->median));
+	json_object_set_new(o, "min", reportp_jreal(s->min));
+	json_object_set_new(o, "max", reportp_jreal(s->max));
+	json_object_set_new(o, "q1", reportp_jreal(s->q1));
+	json_object_set_new(o, "q3", reportp_jreal(s->q3));
+	json_object_set_new(o, "cv", reportp_jreal(s->cv));
+	json_object_set_new(o, "sem", reportp_jreal(s->sem));
+	json_object_set_new(o, "ci_level", reportp_jreal(s->ci_level));
+	json_object_set_new(o, "ci_low", reportp_jreal(s->ci_low));
+	json_object_set_new(o, "ci_high", reportp_jreal(s->ci_high));
 	json_object_set_new(
 	    o, "outliers", json_integer((json_int_t)s->n_outliers));
 	return o;
@@ -99,9 +58,9 @@ run_json(const struct bench_run *r)
 	json_t *o;
 
 	o = json_object();
-	json_object_set_new(o, "wall", jreal(r->wall));
-	json_object_set_new(o, "user", jreal(r->user));
-	json_object_set_new(o, "system", jreal(r->sys));
+	json_object_set_new(o, "wall", reportp_jreal(r->wall));
+	json_object_set_new(o, "user", reportp_jreal(r->user));
+	json_object_set_new(o, "system", reportp_jreal(r->sys));
 	json_object_set_new(o, "max_rss_byte", json_integer(r->max_rss));
 	json_object_set_new(o, "minor_faults", json_integer(r->minor_faults));
 	json_object_set_new(o, "major_faults", json_integer(r->major_faults));
@@ -127,19 +86,21 @@ result_json(const struct bench_result *r)
 	int m;
 
 	o = json_object();
-	json_object_set_new(o, "name", jstr(r->name));
+	json_object_set_new(o, "name", reportp_jstr(r->name));
 	/* hyperfine's fields first, with hyperfine's meaning. */
-	json_object_set_new(o, "command", jstr(r->command));
-	json_object_set_new(o, "mean", jreal(r->st[METRIC_WALL].mean));
-	json_object_set_new(o, "stddev", jreal(r->st[METRIC_WALL].stddev));
-	json_object_set_new(o, "median", jreal(r->st[METRIC_WALL].median));
-	json_object_set_new(o, "user", jreal(r->st[METRIC_USER].mean));
-	json_object_set_new(o, "system", jreal(r->st[METRIC_SYS].mean));
-	json_object_set_new(o, "min", jreal(r->st[METRIC_WALL].min));
-	json_object_set_new(o, "max", jreal(r->st[METRIC_WALL].max));
+	json_object_set_new(o, "command", reportp_jstr(r->command));
+	json_object_set_new(o, "mean", reportp_jreal(r->st[METRIC_WALL].mean));
+	json_object_set_new(
+	    o, "stddev", reportp_jreal(r->st[METRIC_WALL].stddev));
+	json_object_set_new(
+	    o, "median", reportp_jreal(r->st[METRIC_WALL].median));
+	json_object_set_new(o, "user", reportp_jreal(r->st[METRIC_USER].mean));
+	json_object_set_new(o, "system", reportp_jreal(r->st[METRIC_SYS].mean));
+	json_object_set_new(o, "min", reportp_jreal(r->st[METRIC_WALL].min));
+	json_object_set_new(o, "max", reportp_jreal(r->st[METRIC_WALL].max));
 	a = json_array();
 	for (i = 0; i < r->n_runs; i++)
-		json_array_append_new(a, jreal(r->runs[i].wall));
+		json_array_append_new(a, reportp_jreal(r->runs[i].wall));
 	json_object_set_new(o, "times", a);
 	a = json_array();
 	for (i = 0; i < r->n_runs; i++)
@@ -154,18 +115,19 @@ result_json(const struct bench_result *r)
 	json_object_set_new(o, "memory_usage_byte", a);
 
 	/* Ours. */
-	json_object_set_new(o, "argv", jstrv(r->argv));
-	json_object_set_new(o, "workdir", jstr(r->workdir));
+	json_object_set_new(o, "argv", reportp_jstrv(r->argv));
+	json_object_set_new(o, "workdir", reportp_jstr(r->workdir));
 	json_object_set_new(
 	    o, "warmup_runs", json_integer((json_int_t)r->warmup_runs));
 	a = json_object();
 	json_object_set_new(a, "converged", json_boolean(r->converged));
 	json_object_set_new(
 	    a, "stopped_by", json_string(report_stop_name(r->stop)));
-	json_object_set_new(a, "tolerance", jreal(r->cv_tolerance));
-	json_object_set_new(a, "cv", jreal(r->st[METRIC_WALL].cv));
+	json_object_set_new(a, "tolerance", reportp_jreal(r->cv_tolerance));
+	json_object_set_new(a, "cv", reportp_jreal(r->st[METRIC_WALL].cv));
 	json_object_set_new(a, "runs", json_integer((json_int_t)r->n_runs));
-	json_object_set_new(a, "measure_seconds", jreal(r->measure_seconds));
+	json_object_set_new(
+	    a, "measure_seconds", reportp_jreal(r->measure_seconds));
 	json_object_set_new(o, "convergence", a);
 	st = json_object();
 	for (m = 0; m < METRIC_COUNT; m++) {
@@ -179,7 +141,8 @@ result_json(const struct bench_result *r)
 		json_array_append_new(
 		    a, json_integer((json_int_t)r->outliers[i]));
 	json_object_set_new(o, "outliers", a);
-	json_object_set_new(o, "harness_cpu_per_run", jreal(r->harness_cpu));
+	json_object_set_new(
+	    o, "harness_cpu_per_run", reportp_jreal(r->harness_cpu));
 	a = json_array();
 	for (i = 0; i < r->n_runs; i++)
 		json_array_append_new(a, run_json(&r->runs[i]));
@@ -193,19 +156,19 @@ env_json(const struct bench_env *e)
 	json_t *o, *g;
 
 	o = json_object();
-	json_object_set_new(o, "hostname", jstr(e->hostname));
-	json_object_set_new(o, "os", jstr(e->os));
-	json_object_set_new(o, "kernel", jstr(e->kernel));
-	json_object_set_new(o, "arch", jstr(e->arch));
-	json_object_set_new(o, "cpu_model", jstr(e->cpu_model));
+	json_object_set_new(o, "hostname", reportp_jstr(e->hostname));
+	json_object_set_new(o, "os", reportp_jstr(e->os));
+	json_object_set_new(o, "kernel", reportp_jstr(e->kernel));
+	json_object_set_new(o, "arch", reportp_jstr(e->arch));
+	json_object_set_new(o, "cpu_model", reportp_jstr(e->cpu_model));
 	json_object_set_new(o, "cpu_cores", json_integer(e->cpu_cores));
 	json_object_set_new(o, "memory_bytes", json_integer(e->memory_bytes));
-	json_object_set_new(o, "governor", jstr(e->governor));
+	json_object_set_new(o, "governor", reportp_jstr(e->governor));
 	json_object_set_new(o, "load_before", jload(e->load_before));
 	json_object_set_new(o, "load_after", jload(e->load_after));
-	json_object_set_new(o, "rustc", jstr(e->rustc));
-	json_object_set_new(o, "rustc_verbose", jstr(e->rustc_verbose));
-	json_object_set_new(o, "cargo", jstr(e->cargo));
+	json_object_set_new(o, "rustc", reportp_jstr(e->rustc));
+	json_object_set_new(o, "rustc_verbose", reportp_jstr(e->rustc_verbose));
+	json_object_set_new(o, "cargo", reportp_jstr(e->cargo));
 	if (e->git_commit != NULL) {
 		g = json_object();
 		json_object_set_new(g, "commit", json_string(e->git_commit));
@@ -215,7 +178,7 @@ env_json(const struct bench_env *e)
 		json_object_set_new(o, "git", g);
 	} else
 		json_object_set_new(o, "git", json_null());
-	json_object_set_new(o, "warnings", jstrv(e->warnings));
+	json_object_set_new(o, "warnings", reportp_jstrv(e->warnings));
 	return o;
 }
 
@@ -229,15 +192,15 @@ settings_json(const struct bench_settings *s)
 	json_object_set_new(o, "runs", json_integer((json_int_t)s->runs));
 	json_object_set_new(
 	    o, "max_runs", json_integer((json_int_t)s->max_runs));
+	json_object_set_new(o, "max_time",
+	    s->max_time > 0 ? reportp_jreal(s->max_time) : json_null());
+	json_object_set_new(o, "tolerance", reportp_jreal(s->tolerance));
+	json_object_set_new(o, "timeout",
+	    s->timeout > 0 ? reportp_jreal(s->timeout) : json_null());
+	json_object_set_new(o, "ci_level", reportp_jreal(s->ci_level));
 	json_object_set_new(
-	    o, "max_time", s->max_time > 0 ? jreal(s->max_time) : json_null());
-	json_object_set_new(o, "tolerance", jreal(s->tolerance));
-	json_object_set_new(
-	    o, "timeout", s->timeout > 0 ? jreal(s->timeout) : json_null());
-	json_object_set_new(o, "ci_level", jreal(s->ci_level));
-	json_object_set_new(
-	    o, "outlier_threshold", jreal(s->outlier_threshold));
-	json_object_set_new(o, "prebuild", jstr(s->prebuild));
+	    o, "outlier_threshold", reportp_jreal(s->outlier_threshold));
+	json_object_set_new(o, "prebuild", reportp_jstr(s->prebuild));
 	json_object_set_new(
 	    o, "ignore_failure", json_boolean(s->ignore_failure));
 	return o;
@@ -250,33 +213,35 @@ tests_json(const struct test_report *t)
 	size_t i, j;
 
 	o = json_object();
-	json_object_set_new(o, "command", jstr(t->command));
+	json_object_set_new(o, "command", reportp_jstr(t->command));
 	json_object_set_new(o, "exit_code", json_integer(t->exit_code));
 	bins = json_array();
 	for (i = 0; i < t->n_binaries; i++) {
 		const struct test_binary *tb = &t->binaries[i];
 
 		b = json_object();
-		json_object_set_new(b, "name", jstr(tb->name));
-		json_object_set_new(b, "source", jstr(tb->source));
-		json_object_set_new(b, "executable", jstr(tb->executable));
+		json_object_set_new(b, "name", reportp_jstr(tb->name));
+		json_object_set_new(b, "source", reportp_jstr(tb->source));
+		json_object_set_new(
+		    b, "executable", reportp_jstr(tb->executable));
 		json_object_set_new(b, "passed", json_integer(tb->passed));
 		json_object_set_new(b, "failed", json_integer(tb->failed));
 		json_object_set_new(b, "ignored", json_integer(tb->ignored));
 		json_object_set_new(b, "measured", json_integer(tb->measured));
 		json_object_set_new(
 		    b, "filtered_out", json_integer(tb->filtered_out));
-		json_object_set_new(b, "exec_time", jreal(tb->exec_time));
+		json_object_set_new(
+		    b, "exec_time", reportp_jreal(tb->exec_time));
 		json_object_set_new(b, "finished", json_boolean(tb->finished));
 		slow = json_array();
 		for (j = 0; j < tb->n_slowest; j++) {
 			c = json_object();
 			json_object_set_new(
-			    c, "name", jstr(tb->slowest[j].name));
+			    c, "name", reportp_jstr(tb->slowest[j].name));
 			json_object_set_new(
-			    c, "event", jstr(tb->slowest[j].event));
-			json_object_set_new(
-			    c, "exec_time", jreal(tb->slowest[j].exec_time));
+			    c, "event", reportp_jstr(tb->slowest[j].event));
+			json_object_set_new(c, "exec_time",
+			    reportp_jreal(tb->slowest[j].exec_time));
 			json_array_append_new(slow, c);
 		}
 		json_object_set_new(b, "slowest", slow);
@@ -294,8 +259,8 @@ costs_json(const struct prof_cost *c, size_t n)
 
 	for (i = 0; i < n; i++) {
 		o = json_object();
-		json_object_set_new(o, "name", jstr(c[i].name));
-		json_object_set_new(o, "self", jreal(c[i].self));
+		json_object_set_new(o, "name", reportp_jstr(c[i].name));
+		json_object_set_new(o, "self", reportp_jreal(c[i].self));
 		json_object_set_new(
 		    o, "count", json_integer((json_int_t)c[i].count));
 		json_array_append_new(a, o);
@@ -309,31 +274,31 @@ unit_json(const struct prof_unit *u)
 	json_t *o, *x;
 
 	o = json_object();
-	json_object_set_new(o, "package", jstr(u->package));
-	json_object_set_new(o, "key", jstr(u->key));
-	json_object_set_new(o, "crate_name", jstr(u->crate_name));
-	json_object_set_new(o, "crate_types", jstrv(u->crate_types));
+	json_object_set_new(o, "package", reportp_jstr(u->package));
+	json_object_set_new(o, "key", reportp_jstr(u->key));
+	json_object_set_new(o, "crate_name", reportp_jstr(u->crate_name));
+	json_object_set_new(o, "crate_types", reportp_jstrv(u->crate_types));
 	json_object_set_new(o, "test", json_boolean(u->test));
-	json_object_set_new(o, "edition", jstr(u->edition));
-	json_object_set_new(o, "features", jstrv(u->features));
-	json_object_set_new(o, "externs", jstrv(u->externs));
-	json_object_set_new(o, "source", jstr(u->source));
-	json_object_set_new(o, "metadata", jstr(u->metadata));
+	json_object_set_new(o, "edition", reportp_jstr(u->edition));
+	json_object_set_new(o, "features", reportp_jstrv(u->features));
+	json_object_set_new(o, "externs", reportp_jstrv(u->externs));
+	json_object_set_new(o, "source", reportp_jstr(u->source));
+	json_object_set_new(o, "metadata", reportp_jstr(u->metadata));
 	x = json_object();
-	json_object_set_new(x, "wall", jreal(u->wall));
-	json_object_set_new(x, "user", jreal(u->user));
-	json_object_set_new(x, "system", jreal(u->sys));
+	json_object_set_new(x, "wall", reportp_jreal(u->wall));
+	json_object_set_new(x, "user", reportp_jreal(u->user));
+	json_object_set_new(x, "system", reportp_jreal(u->sys));
 	json_object_set_new(x, "exit_code", json_integer(u->exit_code));
 	json_object_set_new(o, "extract", x);
 	if (u->has_profile) {
 		x = json_object();
-		json_object_set_new(x, "file", jstr(u->profile_file));
+		json_object_set_new(x, "file", reportp_jstr(u->profile_file));
 		json_object_set_new(
 		    x, "partial", json_boolean(u->profile_partial));
-		json_object_set_new(x, "wall", jreal(u->prof_wall));
-		json_object_set_new(x, "frontend", jreal(u->frontend));
-		json_object_set_new(x, "backend", jreal(u->backend));
-		json_object_set_new(x, "overhead", jreal(u->overhead));
+		json_object_set_new(x, "wall", reportp_jreal(u->prof_wall));
+		json_object_set_new(x, "frontend", reportp_jreal(u->frontend));
+		json_object_set_new(x, "backend", reportp_jreal(u->backend));
+		json_object_set_new(x, "overhead", reportp_jreal(u->overhead));
 		json_object_set_new(
 		    x, "labels", costs_json(u->labels, u->n_labels));
 		json_object_set_new(
@@ -345,8 +310,10 @@ unit_json(const struct prof_unit *u)
 		json_object_set_new(o, "profile", json_null());
 	if (isfinite(u->cargo_duration)) {
 		x = json_object();
-		json_object_set_new(x, "duration", jreal(u->cargo_duration));
-		json_object_set_new(x, "frontend", jreal(u->cargo_frontend));
+		json_object_set_new(
+		    x, "duration", reportp_jreal(u->cargo_duration));
+		json_object_set_new(
+		    x, "frontend", reportp_jreal(u->cargo_frontend));
 		json_object_set_new(o, "cargo", x);
 	} else
 		json_object_set_new(o, "cargo", json_null());
@@ -362,25 +329,25 @@ profile_json(const struct prof_section *p)
 	o = json_object();
 	json_object_set_new(o, "profiled", json_boolean(p->profiled));
 	x = json_object();
-	json_object_set_new(x, "command", jstr(p->pass1_command));
-	json_object_set_new(
-	    x, "wall", p->profiled ? jreal(p->pass1_wall) : json_null());
+	json_object_set_new(x, "command", reportp_jstr(p->pass1_command));
+	json_object_set_new(x, "wall",
+	    p->profiled ? reportp_jreal(p->pass1_wall) : json_null());
 	json_object_set_new(x, "status", json_integer(p->pass1_status));
 	json_object_set_new(o, "pass1", x);
 	x = json_object();
-	json_object_set_new(x, "command", jstr(p->pass2_command));
-	json_object_set_new(x, "wall", jreal(p->pass2_wall));
+	json_object_set_new(x, "command", reportp_jstr(p->pass2_command));
+	json_object_set_new(x, "wall", reportp_jreal(p->pass2_wall));
 	json_object_set_new(x, "status", json_integer(p->pass2_status));
-	json_object_set_new(x, "extractor", jstr(p->extractor));
+	json_object_set_new(x, "extractor", reportp_jstr(p->extractor));
 	json_object_set_new(o, "pass2", x);
-	json_object_set_new(o, "work_dir", jstr(p->work_dir));
+	json_object_set_new(o, "work_dir", reportp_jstr(p->work_dir));
 	json_object_set_new(
 	    o, "missing", json_integer((json_int_t)p->n_missing));
-	json_object_set_new(o, "failed", jstrv(p->failed));
+	json_object_set_new(o, "failed", reportp_jstrv(p->failed));
 	x = json_object();
 	json_object_set_new(
 	    x, "files", json_integer((json_int_t)p->deps_files));
-	json_object_set_new(x, "wall", jreal(p->deps_prof_wall));
+	json_object_set_new(x, "wall", reportp_jreal(p->deps_prof_wall));
 	json_object_set_new(o, "dependencies", x);
 	units = json_array();
 	for (i = 0; i < p->n_units; i++)
@@ -400,15 +367,15 @@ report_baseline_dump(const struct baseline *b, struct bench_error *err)
 	json_object_set_new(root, "schema", json_string(REPORT_SCHEMA_NAME));
 	json_object_set_new(
 	    root, "schema_version", json_integer(b->schema_version));
-	json_object_set_new(root, "id", jstr(b->id));
-	json_object_set_new(root, "label", jstr(b->label));
-	json_object_set_new(root, "created", jstr(b->created));
+	json_object_set_new(root, "id", reportp_jstr(b->id));
+	json_object_set_new(root, "label", reportp_jstr(b->label));
+	json_object_set_new(root, "created", reportp_jstr(b->created));
 	json_object_set_new(root, "complete", json_boolean(b->complete));
 	tool = json_object();
 	json_object_set_new(tool, "name", json_string("bench-tests"));
-	json_object_set_new(tool, "version", jstr(b->tool_version));
+	json_object_set_new(tool, "version", reportp_jstr(b->tool_version));
 	json_object_set_new(root, "tool", tool);
-	json_object_set_new(root, "workspace", jstr(b->workspace));
+	json_object_set_new(root, "workspace", reportp_jstr(b->workspace));
 	json_object_set_new(root, "settings", settings_json(&b->settings));
 	json_object_set_new(root, "environment", env_json(&b->env));
 	results = json_array();

@@ -19,16 +19,6 @@
 #define MAX_UNITS 1000000
 
 static void
-free_strv(char **v)
-{
-	size_t i;
-
-	for (i = 0; v != NULL && v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
-
-static void
 free_costs(struct prof_cost *c, size_t n)
 {
 	size_t i;
@@ -46,10 +36,10 @@ report_unit_clear(struct prof_unit *u)
 	free(u->package);
 	free(u->key);
 	free(u->crate_name);
-	free_strv(u->crate_types);
+	reportp_strv_free(u->crate_types);
 	free(u->edition);
-	free_strv(u->features);
-	free_strv(u->externs);
+	reportp_strv_free(u->features);
+	reportp_strv_free(u->externs);
 	free(u->source);
 	free(u->metadata);
 	free(u->profile_file);
@@ -72,7 +62,7 @@ report_prof_section_free(struct prof_section *p)
 	free(p->pass2_command);
 	free(p->extractor);
 	free(p->work_dir);
-	free_strv(p->failed);
+	reportp_strv_free(p->failed);
 	free(p);
 }
 
@@ -100,49 +90,24 @@ report_label_is_backend(const char *label)
 	return 0;
 }
 
-static json_t *
-jstrv(char **v)
-{
-	json_t *a = json_array();
-	size_t i;
-
-	for (i = 0; v != NULL && v[i] != NULL; i++)
-		json_array_append_new(a, json_string(v[i]));
-	return a;
-}
-
-static json_t *
-jstr(const char *s)
-{
-	json_t *j = s != NULL ? json_string(s) : NULL;
-
-	return j != NULL ? j : json_null();
-}
-
-static json_t *
-jnum(double x)
-{
-	return isfinite(x) ? json_real(x) : json_null();
-}
-
 char *
 report_unit_dump(const struct prof_unit *u)
 {
 	json_t *o = json_object();
 	char *text;
 
-	json_object_set_new(o, "package", jstr(u->package));
-	json_object_set_new(o, "crate_name", jstr(u->crate_name));
-	json_object_set_new(o, "crate_types", jstrv(u->crate_types));
+	json_object_set_new(o, "package", reportp_jstr(u->package));
+	json_object_set_new(o, "crate_name", reportp_jstr(u->crate_name));
+	json_object_set_new(o, "crate_types", reportp_jstrv(u->crate_types));
 	json_object_set_new(o, "test", json_boolean(u->test));
-	json_object_set_new(o, "edition", jstr(u->edition));
-	json_object_set_new(o, "features", jstrv(u->features));
-	json_object_set_new(o, "externs", jstrv(u->externs));
-	json_object_set_new(o, "source", jstr(u->source));
-	json_object_set_new(o, "metadata", jstr(u->metadata));
-	json_object_set_new(o, "wall", jnum(u->wall));
-	json_object_set_new(o, "user", jnum(u->user));
-	json_object_set_new(o, "system", jnum(u->sys));
+	json_object_set_new(o, "edition", reportp_jstr(u->edition));
+	json_object_set_new(o, "features", reportp_jstrv(u->features));
+	json_object_set_new(o, "externs", reportp_jstrv(u->externs));
+	json_object_set_new(o, "source", reportp_jstr(u->source));
+	json_object_set_new(o, "metadata", reportp_jstr(u->metadata));
+	json_object_set_new(o, "wall", reportp_jreal(u->wall));
+	json_object_set_new(o, "user", reportp_jreal(u->user));
+	json_object_set_new(o, "system", reportp_jreal(u->sys));
 	json_object_set_new(o, "exit_code", json_integer(u->exit_code));
 	text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(17));
 	json_decref(o);
@@ -486,26 +451,27 @@ report_profile_summary_json(
 
 	for (i = 0; i < n; i++) {
 		o = json_object();
-		json_object_set_new(o, "file", jstr(v[i].file));
+		json_object_set_new(o, "file", reportp_jstr(v[i].file));
 		json_object_set_new(o, "version", json_integer(v[i].version));
-		json_object_set_new(o, "crate", jstr(v[i].crate));
-		json_object_set_new(o, "partial", jstr(v[i].partial));
+		json_object_set_new(o, "crate", reportp_jstr(v[i].crate));
+		json_object_set_new(o, "partial", reportp_jstr(v[i].partial));
 		json_object_set_new(
 		    o, "events", json_integer((json_int_t)v[i].n_events));
-		json_object_set_new(o, "wall", jnum(v[i].wall));
-		json_object_set_new(o, "cpu", jnum(v[i].cpu));
-		json_object_set_new(o, "self", jnum(v[i].self));
+		json_object_set_new(o, "wall", reportp_jreal(v[i].wall));
+		json_object_set_new(o, "cpu", reportp_jreal(v[i].cpu));
+		json_object_set_new(o, "self", reportp_jreal(v[i].self));
 		rows = json_array();
 		for (k = 0; k < v[i].n_rows; k++) {
 			const struct prof_summary_row *x = &v[i].rows[k];
 
 			r = json_object();
-			json_object_set_new(r, "label", jstr(x->label));
-			json_object_set_new(r, "self", jnum(x->self));
+			json_object_set_new(r, "label", reportp_jstr(x->label));
+			json_object_set_new(r, "self", reportp_jreal(x->self));
 			json_object_set_new(r, "percent",
-			    jnum(
+			    reportp_jreal(
 			        v[i].self > 0 ? 100 * x->self / v[i].self : 0));
-			json_object_set_new(r, "total", jnum(x->total));
+			json_object_set_new(
+			    r, "total", reportp_jreal(x->total));
 			json_object_set_new(
 			    r, "count", json_integer((json_int_t)x->count));
 			json_object_set_new(r, "cache_hits",

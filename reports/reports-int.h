@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 /*
  * Allocation that cannot fail: on exhaustion these abort(), the one way a
  * library of ours ends the process (there is nothing sensible to return).
@@ -19,5 +21,18 @@ size_t reportp_utf8_len(const char *s, size_t n);
 /* A copy of s (caller frees) with every byte that is not part of valid
  * UTF-8 replaced by U+FFFD. */
 char *reportp_utf8_fix(const char *s);
+
+/* json-util.c */
+
+/* A JSON real, or null when x is not finite (NaN: "does not exist"). */
+json_t *reportp_jreal(double x);
+/* A JSON string of s (null for NULL), invalid UTF-8 repaired. */
+json_t *reportp_jstr(const char *s);
+/* A JSON array of the strings of a NULL-terminated vector (may be NULL). */
+json_t *reportp_jstrv(char *const *v);
+/* Append a copy of s to a NULL-terminated vector (*v may be NULL). */
+void reportp_strv_add(char ***v, const char *s);
+/* Free a NULL-terminated vector and its strings; NULL is ignored. */
+void reportp_strv_free(char **v);
 
 #endif /* BENCH_REPORTS_REPORTS_INT_H */

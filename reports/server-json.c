@@ -17,47 +17,6 @@
 #define DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(17))
 
 static json_t *
-sreal(double x)
-{
-	return isfinite(x) ? json_real(x) : json_null();
-}
-
-/* A JSON string of s (null for NULL); bytes that are not UTF-8 become
- * U+FFFD. */
-static json_t *
-sstr(const char *s)
-{
-	const char repl[] = "\xef\xbf\xbd";
-	json_t *j;
-	char *fixed;
-	size_t i, o, n, len;
-
-	if (s == NULL)
-		return json_null();
-	j = json_string(s);
-	if (j != NULL)
-		return j;
-	n = strlen(s);
-	fixed = reportp_xreallocarray(NULL, 3 * n + 1, 1);
-	for (i = o = 0; i < n;) {
-		len = reportp_utf8_len(s + i, n - i);
-		if (len == 0) {
-			memcpy(fixed + o, repl, 3);
-			o += 3;
-			i++;
-		} else {
-			memcpy(fixed + o, s + i, len);
-			o += len;
-			i += len;
-		}
-	}
-	fixed[o] = '\0';
-	j = json_string(fixed);
-	free(fixed);
-	return j != NULL ? j : json_null();
-}
-
-static json_t *
 sbool3(int v)
 {
 	return v < 0 ? json_null() : json_boolean(v);
@@ -86,7 +45,7 @@ report_server_error_json(const char *message)
 {
 	json_t *root = json_object();
 
-	json_object_set_new(root, "error", sstr(message));
+	json_object_set_new(root, "error", reportp_jstr(message));
 	return finish(root);
 }
 
@@ -100,10 +59,10 @@ report_server_created_json(const char *id, int created)
 
 	path = reportp_xreallocarray(NULL, n, 1);
 	snprintf(path, n, "/api/v1/baselines/%s", id);
-	json_object_set_new(root, "id", sstr(id));
+	json_object_set_new(root, "id", reportp_jstr(id));
 	json_object_set_new(
 	    root, "status", json_string(created ? "created" : "duplicate"));
-	url = sstr(path);
+	url = reportp_jstr(path);
 	json_object_set_new(root, "url", url);
 	free(path);
 	return finish(root);
@@ -114,7 +73,7 @@ report_server_deleted_json(const char *id)
 {
 	json_t *root = json_object();
 
-	json_object_set_new(root, "id", sstr(id));
+	json_object_set_new(root, "id", reportp_jstr(id));
 	json_object_set_new(root, "status", json_string("deleted"));
 	return finish(root);
 }
@@ -125,7 +84,7 @@ report_server_health_json(const char *version, long long baselines)
 	json_t *root = json_object();
 
 	json_object_set_new(root, "status", json_string("ok"));
-	json_object_set_new(root, "version", sstr(version));
+	json_object_set_new(root, "version", reportp_jstr(version));
 	json_object_set_new(root, "api", json_integer(REPORT_API_VERSION));
 	json_object_set_new(
 	    root, "schema_version", json_integer(REPORT_SCHEMA_VERSION));
@@ -140,24 +99,24 @@ stored_json(const struct report_stored *r)
 	size_t i;
 	char url[200];
 
-	json_object_set_new(o, "id", sstr(r->id));
-	json_object_set_new(o, "created", sstr(r->created));
-	json_object_set_new(o, "received", sstr(r->received));
-	json_object_set_new(o, "label", sstr(r->label));
-	json_object_set_new(o, "host", sstr(r->host));
-	json_object_set_new(o, "git_commit", sstr(r->git_commit));
+	json_object_set_new(o, "id", reportp_jstr(r->id));
+	json_object_set_new(o, "created", reportp_jstr(r->created));
+	json_object_set_new(o, "received", reportp_jstr(r->received));
+	json_object_set_new(o, "label", reportp_jstr(r->label));
+	json_object_set_new(o, "host", reportp_jstr(r->host));
+	json_object_set_new(o, "git_commit", reportp_jstr(r->git_commit));
 	json_object_set_new(o, "git_dirty", sbool3(r->git_dirty));
 	json_object_set_new(o, "complete", json_boolean(r->complete));
-	json_object_set_new(o, "tool_version", sstr(r->tool_version));
+	json_object_set_new(o, "tool_version", reportp_jstr(r->tool_version));
 	json_object_set_new(
 	    o, "schema_version", json_integer(r->schema_version));
 	json_object_set_new(o, "size", json_integer(r->size));
 	for (i = 0; r->benchmarks != NULL && r->benchmarks[i] != NULL; i++)
-		json_array_append_new(names, sstr(r->benchmarks[i]));
+		json_array_append_new(names, reportp_jstr(r->benchmarks[i]));
 	json_object_set_new(o, "benchmarks", names);
 	snprintf(url, sizeof(url), "/api/v1/baselines/%s",
 	    r->id != NULL ? r->id : "");
-	json_object_set_new(o, "url", sstr(url));
+	json_object_set_new(o, "url", reportp_jstr(url));
 	return o;
 }
 
@@ -179,13 +138,13 @@ metric_json(const struct report_metric_stats *m)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "mean", sreal(m->mean));
-	json_object_set_new(o, "stddev", sreal(m->stddev));
-	json_object_set_new(o, "ci_low", sreal(m->ci_low));
-	json_object_set_new(o, "ci_high", sreal(m->ci_high));
-	json_object_set_new(o, "median", sreal(m->median));
-	json_object_set_new(o, "min", sreal(m->min));
-	json_object_set_new(o, "max", sreal(m->max));
+	json_object_set_new(o, "mean", reportp_jreal(m->mean));
+	json_object_set_new(o, "stddev", reportp_jreal(m->stddev));
+	json_object_set_new(o, "ci_low", reportp_jreal(m->ci_low));
+	json_object_set_new(o, "ci_high", reportp_jreal(m->ci_high));
+	json_object_set_new(o, "median", reportp_jreal(m->median));
+	json_object_set_new(o, "min", reportp_jreal(m->min));
+	json_object_set_new(o, "max", reportp_jreal(m->max));
 	return o;
 }
 
@@ -198,10 +157,10 @@ change_json(const struct report_change *c)
 		return json_null();
 	o = json_object();
 	json_object_set_new(o, "significant", json_boolean(c->significant));
-	json_object_set_new(o, "ratio", sreal(c->ratio));
-	json_object_set_new(o, "p_welch", sreal(c->p_welch));
-	json_object_set_new(o, "p_mann_whitney", sreal(c->p_mwu));
-	json_object_set_new(o, "stddevs", sreal(c->stddev_rule));
+	json_object_set_new(o, "ratio", reportp_jreal(c->ratio));
+	json_object_set_new(o, "p_welch", reportp_jreal(c->p_welch));
+	json_object_set_new(o, "p_mann_whitney", reportp_jreal(c->p_mwu));
+	json_object_set_new(o, "stddevs", reportp_jreal(c->stddev_rule));
 	return o;
 }
 
@@ -211,11 +170,11 @@ point_json(const struct report_point *p, int with_change)
 	json_t *o = json_object();
 	int m;
 
-	json_object_set_new(o, "id", sstr(p->id));
-	json_object_set_new(o, "created", sstr(p->created));
-	json_object_set_new(o, "label", sstr(p->label));
-	json_object_set_new(o, "host", sstr(p->host));
-	json_object_set_new(o, "git_commit", sstr(p->git_commit));
+	json_object_set_new(o, "id", reportp_jstr(p->id));
+	json_object_set_new(o, "created", reportp_jstr(p->created));
+	json_object_set_new(o, "label", reportp_jstr(p->label));
+	json_object_set_new(o, "host", reportp_jstr(p->host));
+	json_object_set_new(o, "git_commit", reportp_jstr(p->git_commit));
 	json_object_set_new(o, "complete", json_boolean(p->complete));
 	json_object_set_new(o, "n", json_integer((json_int_t)p->n));
 	json_object_set_new(o, "converged", sbool3(p->converged));
@@ -235,10 +194,10 @@ report_server_benchmarks_json(const struct report_benchmark *rows, size_t n)
 
 	for (i = 0; i < n; i++) {
 		o = json_object();
-		json_object_set_new(o, "name", sstr(rows[i].name));
+		json_object_set_new(o, "name", reportp_jstr(rows[i].name));
 		json_object_set_new(
 		    o, "baselines", json_integer(rows[i].count));
-		json_object_set_new(o, "first", sstr(rows[i].first));
+		json_object_set_new(o, "first", reportp_jstr(rows[i].first));
 		json_object_set_new(
 		    o, "latest", point_json(&rows[i].latest, 0));
 		json_array_append_new(arr, o);

@@ -53,4 +53,7 @@ const char *example_workspace(void);
 /* Sleep for seconds. */
 void sleep_seconds(double s);
 
+/* The runner's main(): criterion with one test at a time. */
+int harness_main(int argc, char *argv[]);
+
 #endif

@@ -480,16 +480,5 @@ Test(export, help_and_the_command_list, .timeout = 30)
 int
 main(int argc, char *argv[])
 {
-	struct criterion_test_set *tests = criterion_initialize();
-	int result = 0;
-
-	/*
-	 * One test at a time: with parallel workers criterion 2.4 leaks
-	 * 48 bytes per worker, which fails the ASan build.
-	 */
-	criterion_options.jobs = 1;
-	if (criterion_handle_args(argc, argv, true))
-		result = !criterion_run_all_tests(tests);
-	criterion_finalize(tests);
-	return result;
+	return harness_main(argc, argv);
 }

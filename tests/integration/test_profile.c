@@ -349,13 +349,5 @@ Test(profile_summary, real_files_truncated_files_and_garbage, .timeout = 600)
 int
 main(int argc, char *argv[])
 {
-	struct criterion_test_set *tests = criterion_initialize();
-	int result = 0;
-
-	/* One at a time: each builds the workspace twice on 2 cores. */
-	criterion_options.jobs = 1;
-	if (criterion_handle_args(argc, argv, true))
-		result = !criterion_run_all_tests(tests);
-	criterion_finalize(tests);
-	return result;
+	return harness_main(argc, argv);
 }

@@ -668,13 +668,5 @@ Test(cargo, failing_prebuild_shows_its_output, .timeout = 300)
 int
 main(int argc, char *argv[])
 {
-	struct criterion_test_set *tests = criterion_initialize();
-	int result = 0;
-
-	/* One test at a time: their timings must not disturb each other. */
-	criterion_options.jobs = 1;
-	if (criterion_handle_args(argc, argv, true))
-		result = !criterion_run_all_tests(tests);
-	criterion_finalize(tests);
-	return result;
+	return harness_main(argc, argv);
 }

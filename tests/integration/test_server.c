@@ -1854,17 +1854,7 @@ Test(browser, the_page_shows_history_chart_and_changes, .timeout = 240)
 int
 main(int argc, char *argv[])
 {
-	struct criterion_test_set *tests = criterion_initialize();
-	int result = 0;
-
-	/* One at a time: each test starts servers and processes. */
-	criterion_options.jobs = 1;
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (criterion_handle_args(argc, argv, true))
-		result = !criterion_run_all_tests(tests);
-	criterion_finalize(tests);
-	curl_global_cleanup();
-	return result;
+	return harness_main(argc, argv);
 }
 
 Test(client, check_baseline_from_compares_with_the_newest_on_the_server,
