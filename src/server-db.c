@@ -732,15 +732,14 @@ col_bool3(sqlite3_stmt *st, int i)
 	           : sqlite3_column_int(st, i) != 0;
 }
 
+/* The first column of every row of st (bound by the caller), as strings. */
 static char **
-names_of(struct db_conn *c, long long seq, struct bench_error *err)
+column_strings(struct db_conn *c, sqlite3_stmt *st, struct bench_error *err)
 {
-	sqlite3_stmt *st = c->st[ST_NAMES];
 	char **v = xcalloc(1, sizeof(*v));
 	size_t n = 0;
 	int rc;
 
-	sqlite3_bind_int64(st, 1, seq);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		v = xreallocarray(v, n + 2, sizeof(*v));
 		v[n++] = col_str(st, 0);
@@ -753,6 +752,15 @@ names_of(struct db_conn *c, long long seq, struct bench_error *err)
 		return NULL;
 	}
 	return v;
+}
+
+static char **
+names_of(struct db_conn *c, long long seq, struct bench_error *err)
+{
+	sqlite3_stmt *st = c->st[ST_NAMES];
+
+	sqlite3_bind_int64(st, 1, seq);
+	return column_strings(c, st, err);
 }
 
 int
@@ -1045,23 +1053,8 @@ static char **
 distinct(struct db_conn *c, sqlite3_stmt *st, const char *benchmark,
     struct bench_error *err)
 {
-	char **v = xcalloc(1, sizeof(*v));
-	size_t n = 0;
-	int rc;
-
 	bind_text(st, 1, benchmark);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		v = xreallocarray(v, n + 2, sizeof(*v));
-		v[n++] = col_str(st, 0);
-		v[n] = NULL;
-	}
-	finish(st);
-	if (rc != SQLITE_DONE) {
-		db_error(err, c->h, "read");
-		strv_free(v);
-		return NULL;
-	}
-	return v;
+	return column_strings(c, st, err);
 }
 
 int
