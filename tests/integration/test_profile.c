@@ -16,6 +16,18 @@
 
 #include "harness.h"
 
+/* Write an executable shell script. */
+static void
+write_script(const char *path, const char *body)
+{
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f);
+	fprintf(f, "#!/bin/sh\n%s", body);
+	fclose(f);
+	cr_assert_eq(chmod(path, 0755), 0);
+}
+
 static json_t *
 unit_named(json_t *units, const char *package, const char *key)
 {
@@ -180,16 +192,48 @@ Test(profile, a_crate_that_fails_is_reported_and_the_rest_merge, .timeout = 900)
 	free(dir);
 }
 
-/* Write an executable shell script. */
-static void
-write_script(const char *path, const char *body)
+Test(profile, another_extractor_runs_in_rustcs_place, .timeout = 600)
 {
-	FILE *f = fopen(path, "w");
+	struct cli c;
+	char *dir = scratch_dir("extractor");
+	char *script = path_join(dir, "extract.sh");
+	char *calls = path_join(dir, "calls"), *body, *text;
+	size_t len = 0;
+	FILE *f;
 
-	cr_assert_not_null(f);
-	fprintf(f, "#!/bin/sh\n%s", body);
+	/*
+	 * A stand-in for an extractor such as cargo-tarjanize (not installed
+	 * here): like a real wrapper it is run as EXTRACTOR RUSTC ARGS... and
+	 * must run rustc itself; it notes each call.
+	 */
+	cr_assert(
+	    asprintf(&body, "echo \"$*\" >> '%s'\nexec \"$@\"\n", calls) > 0);
+	write_script(script, body);
+	free(body);
+	cli_run(&c, NULL, NULL, 580,
+	    (const char *[]){"profile", "--workspace", example_workspace(),
+	        "--no-profile", "--extractor", script, "--work-dir", dir, "-q",
+	        NULL});
+	cr_assert_eq(c.status, 0, "exit %d: %s", c.status, c.err);
+	cli_free(&c);
+	f = fopen(calls, "r");
+	cr_assert_not_null(f, "the extractor never ran");
+	text = NULL;
+	cr_assert(getdelim(&text, &len, '\0', f) > 0);
 	fclose(f);
-	cr_assert_eq(chmod(path, 0755), 0);
+	/* It saw every workspace unit (and cargo's probes and the rest). */
+	cr_assert_not_null(strstr(text, "--crate-name textkit"), "%s", text);
+	cr_assert_not_null(strstr(text, "--crate-name rle"), "%s", text);
+	cr_assert_not_null(strstr(text, "-vV"), "%s", text);
+	free(text);
+	/* And bench-tests still recorded the units. */
+	cr_assert(
+	    asprintf(&body, "test $(ls '%s/units' | wc -l) -eq 14", dir) > 0);
+	cr_assert_eq(system(body), 0, "not 14 unit records");
+	free(body);
+	free(calls);
+	free(script);
+	free(dir);
 }
 
 Test(wrapper, passes_output_and_exit_status_through, .timeout = 120)
