@@ -322,21 +322,3 @@ example_workspace(void)
 	free(cmd);
 	return ws;
 }
-
-int
-harness_main(int argc, char *argv[])
-{
-	struct criterion_test_set *tests = criterion_initialize();
-	int result = 0;
-
-	/*
-	 * One test at a time: their timings must not disturb each other, and
-	 * with parallel workers criterion keeps memory that LeakSanitizer
-	 * reports in the ASan build.
-	 */
-	criterion_options.jobs = 1;
-	if (criterion_handle_args(argc, argv, true))
-		result = !criterion_run_all_tests(tests);
-	criterion_finalize(tests);
-	return result;
-}

@@ -53,7 +53,24 @@ const char *example_workspace(void);
 /* Sleep for seconds. */
 void sleep_seconds(double s);
 
-/* The runner's main(): criterion with one test at a time. */
-int harness_main(int argc, char *argv[]);
+/*
+ * The runner's main(): criterion with one test at a time (their timings
+ * must not disturb each other; parallel workers also leave memory that
+ * LeakSanitizer reports).  A macro, because it must be compiled in the
+ * test's own file: a main() in harness.c made criterion's workers crash
+ * at exit in the ASan build (in ASan's module destructor).
+ */
+#define HARNESS_MAIN                                                           \
+	int main(int argc, char *argv[])                                       \
+	{                                                                      \
+		struct criterion_test_set *tests = criterion_initialize();     \
+		int result = 0;                                                \
+                                                                               \
+		criterion_options.jobs = 1;                                    \
+		if (criterion_handle_args(argc, argv, true))                   \
+			result = !criterion_run_all_tests(tests);              \
+		criterion_finalize(tests);                                     \
+		return result;                                                 \
+	}
 
 #endif

@@ -417,8 +417,4 @@ Test(sweep, example_workspace_split_targets_and_per_test, .timeout = 900)
 	free(d);
 }
 
-int
-main(int argc, char *argv[])
-{
-	return harness_main(argc, argv);
-}
+HARNESS_MAIN

@@ -477,8 +477,4 @@ Test(export, help_and_the_command_list, .timeout = 30)
 	cli_free(&c);
 }
 
-int
-main(int argc, char *argv[])
-{
-	return harness_main(argc, argv);
-}
+HARNESS_MAIN

@@ -390,8 +390,4 @@ Test(profile_summary, real_files_truncated_files_and_garbage, .timeout = 600)
 	free(dir);
 }
 
-int
-main(int argc, char *argv[])
-{
-	return harness_main(argc, argv);
-}
+HARNESS_MAIN

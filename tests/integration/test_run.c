@@ -665,8 +665,4 @@ Test(cargo, failing_prebuild_shows_its_output, .timeout = 300)
 	free(dir);
 }
 
-int
-main(int argc, char *argv[])
-{
-	return harness_main(argc, argv);
-}
+HARNESS_MAIN

@@ -1718,6 +1718,7 @@ chromium(const char *dir, const char *mode, const char *url)
 		cr_assert_fail(
 		    "chromium is not installed: run .ci/install-deps "
 		    "(it installs Debian's chromium package)");
+	free(found);
 	snprintf(name, sizeof(name), "chromium-%d", calls++);
 	profile = path_join(dir, name);
 	cr_assert(
@@ -1851,11 +1852,7 @@ Test(browser, the_page_shows_history_chart_and_changes, .timeout = 240)
 	srv_free(&s);
 }
 
-int
-main(int argc, char *argv[])
-{
-	return harness_main(argc, argv);
-}
+HARNESS_MAIN
 
 Test(client, check_baseline_from_compares_with_the_newest_on_the_server,
     .timeout = 60)
