@@ -320,7 +320,7 @@ report_compare(const struct baseline *before, const char *before_name,
 		compare_profiles(c, before->profile, after->profile);
 	if (c->n_benches == 0 && !c->has_profiles) {
 		bench_error_set(err, BENCH_ERR_INVALID,
-		    "%s and %s have no benchmark in common", before_name,
+		    "no benchmark in common between %s and %s", before_name,
 		    after_name);
 		report_comparison_free(c);
 		return NULL;

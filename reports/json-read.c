@@ -785,10 +785,18 @@ report_baseline_parse(const char *text, size_t len, struct bench_error *err)
 
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
-		int code =
-		    json_error_code(&jerr) == json_error_premature_end_of_input
-		        ? BENCH_ERR_TRUNCATED
-		        : BENCH_ERR_INVALID;
+		/*
+		 * Cut short: jansson says so at the end of a string or a
+		 * structure, but a cut inside a number or a keyword ("0.",
+		 * "tru") is an invalid token at the very end of the text.
+		 */
+		int code = json_error_code(&jerr) ==
+		                       json_error_premature_end_of_input ||
+		                   (json_error_code(&jerr) ==
+		                           json_error_invalid_syntax &&
+		                       (size_t)jerr.position >= len)
+		               ? BENCH_ERR_TRUNCATED
+		               : BENCH_ERR_INVALID;
 
 		bench_error_set(err, code, "%s at line %d, column %d%s",
 		    jerr.text, jerr.line, jerr.column,

@@ -24,7 +24,7 @@ enum bench_status {
 
 struct bench_error {
 	int code;       /* enum bench_status */
-	char text[160]; /* one line, no trailing newline */
+	char text[512]; /* one line, no trailing newline */
 };
 
 /* Record code and a formatted message in err (which may be NULL); return code.

@@ -196,7 +196,7 @@ Test(report_compare, nothing_in_common_is_an_error)
 	cr_assert_null(report_compare(b, "b.json", a, "a.json", &opts, &err));
 	cr_assert_eq(err.code, BENCH_ERR_INVALID);
 	cr_assert_str_eq(
-	    err.text, "b.json and a.json have no benchmark in common");
+	    err.text, "no benchmark in common between b.json and a.json");
 	report_baseline_free(b);
 	report_baseline_free(a);
 }

@@ -262,6 +262,12 @@ Test(report_parse, bad_documents_are_named)
 	    {"", BENCH_ERR_TRUNCATED, "truncated"},
 	    {"{\"schema\": \"bench-tests/baseline\", \"resu",
 	        BENCH_ERR_TRUNCATED, "truncated"},
+	    /* Cut inside a number or a keyword: truncated too. */
+	    {HEAD "\"results\": [{\"command\": \"x\", \"runs\": [{\"wall\": 0.",
+	        BENCH_ERR_TRUNCATED, "truncated"},
+	    {HEAD "\"complete\": tru", BENCH_ERR_TRUNCATED, "truncated"},
+	    {HEAD "\"results\": []}x", BENCH_ERR_INVALID,
+	        "end of file expected"},
 	    {"[1, 2]", BENCH_ERR_INVALID, "not a bench-tests baseline"},
 	    {"{\"results\": []}", BENCH_ERR_INVALID, "hyperfine"},
 	    {"not json", BENCH_ERR_INVALID, "line 1"},
