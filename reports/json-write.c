@@ -274,16 +274,7 @@ unit_json(const struct prof_unit *u)
 	json_t *o, *x;
 
 	o = json_object();
-	json_object_set_new(o, "package", reportp_jstr(u->package));
-	json_object_set_new(o, "key", reportp_jstr(u->key));
-	json_object_set_new(o, "crate_name", reportp_jstr(u->crate_name));
-	json_object_set_new(o, "crate_types", reportp_jstrv(u->crate_types));
-	json_object_set_new(o, "test", json_boolean(u->test));
-	json_object_set_new(o, "edition", reportp_jstr(u->edition));
-	json_object_set_new(o, "features", reportp_jstrv(u->features));
-	json_object_set_new(o, "externs", reportp_jstrv(u->externs));
-	json_object_set_new(o, "source", reportp_jstr(u->source));
-	json_object_set_new(o, "metadata", reportp_jstr(u->metadata));
+	reportp_unit_identity(o, u);
 	x = json_object();
 	json_object_set_new(x, "wall", reportp_jreal(u->wall));
 	json_object_set_new(x, "user", reportp_jreal(u->user));

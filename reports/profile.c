@@ -90,13 +90,12 @@ report_label_is_backend(const char *label)
 	return 0;
 }
 
-char *
-report_unit_dump(const struct prof_unit *u)
+void
+reportp_unit_identity(json_t *o, const struct prof_unit *u)
 {
-	json_t *o = json_object();
-	char *text;
-
 	json_object_set_new(o, "package", reportp_jstr(u->package));
+	if (u->key != NULL)
+		json_object_set_new(o, "key", reportp_jstr(u->key));
 	json_object_set_new(o, "crate_name", reportp_jstr(u->crate_name));
 	json_object_set_new(o, "crate_types", reportp_jstrv(u->crate_types));
 	json_object_set_new(o, "test", json_boolean(u->test));
@@ -105,6 +104,15 @@ report_unit_dump(const struct prof_unit *u)
 	json_object_set_new(o, "externs", reportp_jstrv(u->externs));
 	json_object_set_new(o, "source", reportp_jstr(u->source));
 	json_object_set_new(o, "metadata", reportp_jstr(u->metadata));
+}
+
+char *
+report_unit_dump(const struct prof_unit *u)
+{
+	json_t *o = json_object();
+	char *text;
+
+	reportp_unit_identity(o, u);
 	json_object_set_new(o, "wall", reportp_jreal(u->wall));
 	json_object_set_new(o, "user", reportp_jreal(u->user));
 	json_object_set_new(o, "system", reportp_jreal(u->sys));

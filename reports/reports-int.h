@@ -35,4 +35,10 @@ void reportp_strv_add(char ***v, const char *s);
 /* Free a NULL-terminated vector and its strings; NULL is ignored. */
 void reportp_strv_free(char **v);
 
+/* profile.c */
+
+struct prof_unit;
+/* Set a unit's identity (package, key when set, crate, types, ...) in o. */
+void reportp_unit_identity(json_t *o, const struct prof_unit *u);
+
 #endif /* BENCH_REPORTS_REPORTS_INT_H */
