@@ -28,25 +28,6 @@ static const char *const stream_names[3] = {
     "event", "string data", "string index"};
 static const char *const stream_magics[3] = {"MMES", "MMSD", "MMSI"};
 
-static inline uint32_t
-le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static inline uint64_t
-le64(const unsigned char *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
-static inline uint64_t
-le_id(const struct mmprof_file *f, const unsigned char *p)
-{
-	return f->idw == 8 ? le64(p) : le32(p);
-}
-
 /* Record a partial-result reason; the first reason is kept. */
 void
 mmprofp_note(struct mmprof_file *f, unsigned bit, const char *fmt, ...)
@@ -73,47 +54,54 @@ mmprofp_op_begin(struct mmprof_file *f)
 /* ------------------------------------------------------------ streams */
 
 /*
- * Pointer to n >= 1 contiguous bytes at stream offset off, copied into tmp
- * when they straddle pages; NULL if they are not all in the stream.  *hint
- * caches the last page used, so that walks in either direction are cheap.
+ * Index of the page holding stream offset off (< s->len) of a stream held
+ * in pages: the last page starting at or before off, found between the
+ * pages that hold the first bytes of its block and of the next block (one
+ * page, unless the pages are small), else in all pages.
+ */
+static size_t
+seg_find(const struct mmprofp_stream *s, uint64_t off)
+{
+	size_t lo = 0, hi = s->nsegs, k, b;
+
+	if (s->block != NULL) {
+		b = (size_t)(off >> MMPROFP_BLOCK_SHIFT);
+		lo = s->block[b];
+		if (b + 1 < s->nblocks)
+			hi = (size_t)s->block[b + 1] + 1;
+	}
+	while (hi - lo > 1) {
+		k = lo + (hi - lo) / 2;
+		if (s->segs[k].soff <= off)
+			lo = k;
+		else
+			hi = k;
+	}
+	return lo;
+}
+
+/*
+ * The general case of mmprofp_stream_at() (mmprof-int.h): n >= 1
+ * contiguous bytes at stream offset off, copied into tmp when they
+ * straddle pages; NULL if they are not all in the stream.
  */
 const unsigned char *
-mmprofp_stream_at(const struct mmprofp_stream *s, uint64_t off, size_t n,
+mmprofp_stream_slow(const struct mmprofp_stream *s, uint64_t off, size_t n,
     unsigned char *tmp, size_t *hint)
 {
 	const struct mmprofp_seg *g;
-	size_t i, lo, hi, done, k;
+	size_t i, done, k;
 	uint64_t rel;
 
 	if (!s->present || off > s->len || n > s->len - off || n == 0)
 		return NULL;
 	if (s->flat != NULL)
 		return s->flat + off;
-	i = *hint < s->nsegs ? *hint : 0;
+	i = *hint;
+	if (i >= s->nsegs || off < s->segs[i].soff ||
+	    off - s->segs[i].soff >= s->segs[i].len)
+		i = seg_find(s, off);
 	g = &s->segs[i];
-	if (off < g->soff || off - g->soff >= g->len) {
-		if (i + 1 < s->nsegs && off >= s->segs[i + 1].soff &&
-		    off - s->segs[i + 1].soff < s->segs[i + 1].len)
-			i++;
-		else if (i > 0 && off >= s->segs[i - 1].soff &&
-		         off - s->segs[i - 1].soff < s->segs[i - 1].len)
-			i--;
-		else {
-			/* Binary search: the last page starting at or before
-			 * off. */
-			lo = 0;
-			hi = s->nsegs;
-			while (hi - lo > 1) {
-				k = lo + (hi - lo) / 2;
-				if (s->segs[k].soff <= off)
-					lo = k;
-				else
-					hi = k;
-			}
-			i = lo;
-		}
-		g = &s->segs[i];
-	}
 	*hint = i;
 	rel = off - g->soff;
 	if (rel + n <= g->len)
@@ -160,6 +148,9 @@ stream_free(struct mmprofp_stream *s)
 	s->owned = NULL;
 	free(s->segs);
 	s->segs = NULL;
+	free(s->block);
+	s->block = NULL;
+	s->nblocks = 0;
 	s->flat = NULL;
 	s->nsegs = 0;
 }
@@ -184,7 +175,7 @@ scan_pages(struct mmprof_file *f, uint64_t *end, struct bench_error *err)
 			break;
 		}
 		tag = d[pos];
-		n = le32(d + pos + 1);
+		n = mmprofp_le32(d + pos + 1);
 		if (tag > 2)
 			return bench_error_set(err, BENCH_ERR_INVALID,
 			    "bad page tag %u at offset %llu", tag,
@@ -210,6 +201,33 @@ scan_pages(struct mmprof_file *f, uint64_t *end, struct bench_error *err)
 	for (tag = 0; tag < 3; tag++)
 		f->st[tag].len = bytes[tag];
 	*end = pos;
+	return BENCH_OK;
+}
+
+/*
+ * For each block of 2^MMPROFP_BLOCK_SHIFT stream bytes, the page that holds
+ * its first byte, so that seg_find() needs no search.  Pages average at
+ * least SMALL_PAGE bytes, so the table is small; with more pages than a
+ * uint32_t counts, there is no table.
+ */
+static int
+index_blocks(struct mmprofp_stream *s)
+{
+	size_t b, i = 0;
+
+	if (s->nsegs >= UINT32_MAX)
+		return BENCH_OK;
+	s->nblocks = (size_t)(s->len >> MMPROFP_BLOCK_SHIFT) + 1;
+	s->block = mmprofp_reallocarray(NULL, s->nblocks, sizeof(*s->block));
+	if (s->block == NULL)
+		return BENCH_ERR_NOMEM;
+	for (b = 0; b < s->nblocks; b++) {
+		while (
+		    i + 1 < s->nsegs &&
+		    s->segs[i + 1].soff <= (uint64_t)b << MMPROFP_BLOCK_SHIFT)
+			i++;
+		s->block[b] = (uint32_t)i;
+	}
 	return BENCH_OK;
 }
 
@@ -245,7 +263,7 @@ assemble(struct mmprof_file *f, uint64_t end, struct bench_error *err)
 	}
 	while (pos < end) {
 		tag = f->data[pos];
-		n = le32(f->data + pos + 1);
+		n = mmprofp_le32(f->data + pos + 1);
 		s = &f->st[tag];
 		if (s->owned != NULL)
 			memcpy(s->owned + filled[tag], f->data + pos + 5, n);
@@ -257,6 +275,11 @@ assemble(struct mmprof_file *f, uint64_t end, struct bench_error *err)
 		}
 		filled[tag] += n;
 		pos += 5 + (uint64_t)n;
+	}
+	for (tag = 0; tag < 3; tag++) {
+		s = &f->st[tag];
+		if (s->segs != NULL && index_blocks(s) != BENCH_OK)
+			goto nomem;
 	}
 	return BENCH_OK;
 nomem:
@@ -303,13 +326,13 @@ check_streams(struct mmprof_file *f, struct bench_error *err)
 			    stream_names[tag],
 			    (unsigned long long)s->first_page,
 			    stream_magics[tag]);
-		if (le32(p + 4) != f->version)
+		if (mmprofp_le32(p + 4) != f->version)
 			return bench_error_set(err, BENCH_ERR_INVALID,
 			    "the %s stream (page at offset %llu) has version "
 			    "%u, the file %u",
 			    stream_names[tag],
-			    (unsigned long long)s->first_page, le32(p + 4),
-			    f->version);
+			    (unsigned long long)s->first_page,
+			    mmprofp_le32(p + 4), f->version);
 		if (tag == MMPROFP_STRDATA)
 			continue;
 		rec = tag == MMPROFP_EVENTS ? f->evsize : 2 * f->idw;
@@ -339,7 +362,7 @@ open_common(struct mmprof_file *f, struct bench_error *err)
 	if (memcmp(f->data, "MMPD", 4) != 0)
 		return bench_error_set(err, BENCH_ERR_INVALID,
 		    "not a self-profile file: no MMPD magic at offset 0");
-	f->version = le32(f->data + 4);
+	f->version = mmprofp_le32(f->data + 4);
 	if (f->version < MMPROF_VERSION_MIN || f->version > MMPROF_VERSION_MAX)
 		return bench_error_set(err, BENCH_ERR_VERSION,
 		    "format version %u at offset 4 is not supported "
@@ -588,7 +611,7 @@ mmprofp_build_index(struct mmprof_file *f)
 		p = mmprofp_stream_at(s, 8 + i * ent, ent, tmp, &hint);
 		if (p == NULL)
 			break;
-		id = le_id(f, p);
+		id = mmprofp_le_id(f, p);
 		if (id <= MMPROFP_MAX_VIRTUAL_ID) {
 			nvirt++;
 			if (id > maxv)
@@ -599,6 +622,8 @@ mmprofp_build_index(struct mmprof_file *f)
 		f->vaddr = calloc((size_t)maxv + 1, sizeof(*f->vaddr));
 		if (f->vaddr == NULL)
 			return BENCH_ERR_NOMEM;
+		mmprofp_advise_huge(
+		    f->vaddr, ((size_t)maxv + 1) * sizeof(*f->vaddr));
 		f->nvaddr = maxv + 1;
 	} else if (mmprofp_map_init(&f->index, (size_t)nvirt) != BENCH_OK)
 		return BENCH_ERR_NOMEM;
@@ -606,8 +631,8 @@ mmprofp_build_index(struct mmprof_file *f)
 		p = mmprofp_stream_at(s, 8 + i * ent, ent, tmp, &hint);
 		if (p == NULL)
 			break;
-		id = le_id(f, p);
-		addr = le_id(f, p + f->idw);
+		id = mmprofp_le_id(f, p);
+		addr = mmprofp_le_id(f, p + f->idw);
 		if (id == MMPROFP_METADATA_ID) {
 			f->has_meta = true;
 			f->meta_addr = addr;
@@ -688,6 +713,30 @@ raw_add(struct mmprof_file *f, const void *p, size_t n, uint64_t addr)
 }
 
 /*
+ * Length of the literal at p[0..avail) (p[0] is part of it): up to the
+ * first 0xFE or 0xFF byte, looked for 8 bytes at a time: a byte is 0xFE or
+ * 0xFF when ~(b | 1) is zero, and the zero-byte test is exact.
+ */
+static size_t
+literal_len(const unsigned char *p, size_t avail)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	uint64_t x, z;
+	size_t k = 1;
+
+	for (; k + 8 <= avail; k += 8) {
+		memcpy(&x, p + k, 8);
+		x = ~(x | ones);
+		z = (x - ones) & ~x & (ones << 7);
+		if (z != 0)
+			break; /* it is in p[k..k+8) */
+	}
+	for (; k < avail && p[k] < 0xFE; k++)
+		;
+	return k;
+}
+
+/*
  * Expand the string at addr into f->raw (spec section 6): components are
  * followed with an explicit stack of at most MMPROF_MAX_DEPTH addresses, so
  * cycles and deep chains end in "<invalid>", and every component and byte
@@ -738,7 +787,7 @@ expand_addr(struct mmprof_file *f, uint64_t addr)
 				f->xstack[depth - 1] = s->len;
 				continue;
 			}
-			rid = le_id(f, p + 1);
+			rid = mmprofp_le_id(f, p + 1);
 			f->xstack[depth - 1] = pos + 1 + f->idw;
 			r = resolve(f, rid, &raddr);
 			if (r < 0)
@@ -760,8 +809,7 @@ expand_addr(struct mmprof_file *f, uint64_t addr)
 				return BENCH_OK;
 			continue;
 		}
-		for (k = 1; k < avail && p[k] < 0xFE; k++)
-			;
+		k = literal_len(p, avail);
 		f->budget = f->budget > k ? f->budget - k : 0;
 		f->xstack[depth - 1] = pos + k;
 		if (!raw_add(f, p, k, addr))
@@ -801,6 +849,16 @@ clean_raw(struct mmprof_file *f, char **s, size_t *len)
 		return BENCH_ERR_NOMEM;
 	f->clean.len = mmprofp_utf8_clean(
 	    f->clean.p, (const unsigned char *)f->raw.p, f->raw.len);
+	/*
+	 * Each invalid byte became three: keep the promise that no string
+	 * is longer than MMPROF_MAX_STRING, cutting at a character boundary.
+	 */
+	if (f->clean.len > MMPROF_MAX_STRING) {
+		f->clean.len = MMPROF_MAX_STRING;
+		while (f->clean.len > 0 &&
+		       ((unsigned char)f->clean.p[f->clean.len] & 0xC0) == 0x80)
+			f->clean.len--;
+	}
 	f->clean.p[f->clean.len] = '\0';
 	*s = f->clean.p;
 	*len = f->clean.len;
@@ -875,13 +933,46 @@ mmprofp_event_refs(
 	p = mmprofp_stream_at(s, addr, n, tmp, &f->shint);
 	if (p == NULL || p[0] != 0xFE)
 		return 0;
-	*lref = le_id(f, p + 1);
+	*lref = mmprofp_le_id(f, p + 1);
 	if (p[1 + w] == 0xFF)
 		return 1;
 	if (p[1 + w] != 0x1E || n < 2 * (1 + w) + 2 || p[2 + w] != 0xFE)
 		return 0;
-	*kref = le_id(f, p + 3 + w);
+	*kref = mmprofp_le_id(f, p + 3 + w);
 	return p[3 + 2 * w] == 0xFF || p[3 + 2 * w] == 0x1E ? 2 : 0;
+}
+
+/*
+ * The bytes at the address of string id, *avail of them contiguous, or NULL
+ * if id does not resolve; unlike mmprofp_string() this notes nothing and
+ * charges nothing (it serves to prefetch).
+ */
+const unsigned char *
+mmprofp_string_peek(
+    const struct mmprof_file *f, uint64_t id, size_t *avail, size_t *hint)
+{
+	const struct mmprofp_stream *s = &f->st[MMPROFP_STRDATA];
+	const uint64_t *v;
+	uint64_t addr;
+
+	if (id <= MMPROFP_MAX_VIRTUAL_ID) {
+		if (f->vaddr != NULL) {
+			if (id >= f->nvaddr || f->vaddr[id] == 0)
+				return NULL;
+			addr = f->vaddr[id] - 1;
+		} else {
+			v = mmprofp_map_get(&f->index, id);
+			if (v == NULL)
+				return NULL;
+			addr = *v;
+		}
+	} else if (id < MMPROFP_FIRST_REGULAR)
+		return NULL;
+	else
+		addr = id - MMPROFP_FIRST_REGULAR;
+	if (addr < 8)
+		return NULL;
+	return stream_span(s, addr, avail, hint);
 }
 
 static bool
@@ -961,8 +1052,9 @@ mmprofp_metadata_text(struct mmprof_file *f, const char **s, size_t *len,
 		n = (ix->len - 8) / ent;
 		for (i = 0; i < n && !found; i++) {
 			p = mmprofp_stream_at(ix, 8 + i * ent, ent, tmp, &hint);
-			if (p != NULL && le_id(f, p) == MMPROFP_METADATA_ID) {
-				addr = le_id(f, p + f->idw);
+			if (p != NULL &&
+			    mmprofp_le_id(f, p) == MMPROFP_METADATA_ID) {
+				addr = mmprofp_le_id(f, p + f->idw);
 				found = true;
 			}
 		}
@@ -998,24 +1090,6 @@ mmprofp_metadata_text(struct mmprof_file *f, const char **s, size_t *len,
 }
 
 /* ----------------------------------------------------------------- events */
-
-/* Decode one event record (spec sections 9 and 10). */
-void
-mmprofp_decode(
-    const struct mmprof_file *f, const unsigned char *p, struct mmprofp_raw *r)
-{
-	unsigned w = f->idw;
-	uint32_t p1, p2, hi;
-
-	r->kind = le_id(f, p);
-	r->id = le_id(f, p + w);
-	r->thread = le32(p + 2 * w);
-	p1 = le32(p + 2 * w + 4);
-	p2 = le32(p + 2 * w + 8);
-	hi = le32(p + 2 * w + 12);
-	r->v1 = (uint64_t)p1 | ((uint64_t)(hi & 0xFFFF0000u) << 16);
-	r->v2 = (uint64_t)p2 | ((uint64_t)(hi & 0x0000FFFFu) << 32);
-}
 
 /* Walk all events in file order; see mmprof.h. */
 int

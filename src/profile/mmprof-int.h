@@ -26,6 +26,12 @@ enum mmprofp_tag {
 	MMPROFP_STRINDEX = 2
 };
 
+#if defined(__GNUC__)
+#define MMPROFP_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define MMPROFP_PREFETCH(p) ((void)(p))
+#endif
+
 /* ------------------------------------------------------- mmprof-util.c */
 
 /* Hash map from u64 to u64 (open addressing, keyed hash). */
@@ -42,6 +48,32 @@ struct mmprofp_map {
 	bool has_max; /* the key UINT64_MAX is stored aside */
 	uint64_t max_val;
 };
+
+static inline uint64_t
+mmprofp_mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xFF51AFD7ED558CCDULL;
+	x ^= x >> 33;
+	x *= 0xC4CEB9FE1A85EC53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+/* The slot where key is or would be stored (cap must not be 0). */
+static inline const struct mmprofp_map_entry *
+mmprofp_map_where(const struct mmprofp_map *m, uint64_t key)
+{
+	return &m->e[mmprofp_mix64(key ^ m->k0) & (m->cap - 1)];
+}
+
+/* Start loading that slot.  A macro: GCC deletes calls to a function
+ * whose only effect is a prefetch, taking it for a const function. */
+#define MMPROFP_MAP_PREFETCH(m, key)                                           \
+	do {                                                                   \
+		if ((m)->cap != 0)                                             \
+			MMPROFP_PREFETCH(mmprofp_map_where((m), (key)));       \
+	} while (0)
 
 int mmprofp_map_init(struct mmprofp_map *m, size_t hint);
 void mmprofp_map_fini(struct mmprofp_map *m);
@@ -70,7 +102,7 @@ struct mmprofp_strtab {
 	struct mmprofp_strrec *recs;
 	size_t n;
 	size_t nrecs_cap;
-	uint32_t *slots; /* record index + 1; 0 = empty */
+	uint64_t *slots; /* record index + 1 | hash tag; 0 = empty */
 	size_t nslots;
 	uint64_t k0, k1;
 };
@@ -81,12 +113,28 @@ int mmprofp_strtab_intern(struct mmprofp_strtab *t, const char *s, size_t len,
     uint32_t *idx, bool *created);
 const char *mmprofp_strtab_str(const struct mmprofp_strtab *t, uint32_t idx);
 
+void mmprofp_advise_huge(void *p, size_t n);
 void mmprofp_random_key(uint64_t *k, size_t n);
 uint64_t mmprofp_strhash(uint64_t k0, uint64_t k1, const void *p, size_t n);
 size_t mmprofp_utf8_clean(char *dst, const unsigned char *src, size_t n);
 void *mmprofp_reallocarray(void *p, size_t n, size_t size);
 
 /* ------------------------------------------------------- mmprof-file.c */
+
+static inline uint32_t
+mmprofp_le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t
+mmprofp_le64(const unsigned char *p)
+{
+	return (uint64_t)mmprofp_le32(p) | (uint64_t)mmprofp_le32(p + 4) << 32;
+}
+
+#define MMPROFP_BLOCK_SHIFT 12 /* block size of mmprofp_stream.block */
 
 /* A run of stream bytes held contiguously in the file. */
 struct mmprofp_seg {
@@ -103,6 +151,8 @@ struct mmprofp_stream {
 	unsigned char *owned;      /* flat, when it is a copy */
 	struct mmprofp_seg *segs;  /* else the runs, in stream order */
 	size_t nsegs;
+	uint32_t *block; /* segs: page of each block's first byte, or NULL */
+	size_t nblocks;
 	size_t npages;
 	uint64_t first_page; /* file offset of its first page */
 };
@@ -156,16 +206,67 @@ struct mmprof_file {
 	uint64_t *xstack;         /* pending string addresses */
 };
 
+/* A string id at p (4 bytes in v8, 8 in v9). */
+static inline uint64_t
+mmprofp_le_id(const struct mmprof_file *f, const unsigned char *p)
+{
+	return f->idw == 8 ? mmprofp_le64(p) : mmprofp_le32(p);
+}
+
+/* Decode one event record (spec sections 9 and 10). */
+static inline void
+mmprofp_decode(
+    const struct mmprof_file *f, const unsigned char *p, struct mmprofp_raw *r)
+{
+	unsigned w = f->idw;
+	uint32_t p1, p2, hi;
+
+	r->kind = mmprofp_le_id(f, p);
+	r->id = mmprofp_le_id(f, p + w);
+	r->thread = mmprofp_le32(p + 2 * w);
+	p1 = mmprofp_le32(p + 2 * w + 4);
+	p2 = mmprofp_le32(p + 2 * w + 8);
+	hi = mmprofp_le32(p + 2 * w + 12);
+	r->v1 = (uint64_t)p1 | ((uint64_t)(hi & 0xFFFF0000u) << 16);
+	r->v2 = (uint64_t)p2 | ((uint64_t)(hi & 0x0000FFFFu) << 32);
+}
+
 void mmprofp_note(struct mmprof_file *f, unsigned bit, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void mmprofp_op_begin(struct mmprof_file *f);
 int mmprofp_build_index(struct mmprof_file *f);
-const unsigned char *mmprofp_stream_at(const struct mmprofp_stream *s,
+const unsigned char *mmprofp_stream_slow(const struct mmprofp_stream *s,
     uint64_t off, size_t n, unsigned char *tmp, size_t *hint);
-void mmprofp_decode(
-    const struct mmprof_file *f, const unsigned char *p, struct mmprofp_raw *r);
+
+/*
+ * Pointer to n >= 1 contiguous bytes at stream offset off, copied into tmp
+ * when they straddle pages; NULL if they are not all in the stream.  *hint
+ * caches the last page used, so that walks in either direction are cheap:
+ * bytes in that page are found here, anything else out of line.
+ */
+static inline const unsigned char *
+mmprofp_stream_at(const struct mmprofp_stream *s, uint64_t off, size_t n,
+    unsigned char *tmp, size_t *hint)
+{
+	const struct mmprofp_seg *g;
+	uint64_t rel;
+
+	if (s->flat != NULL) {
+		if (off <= s->len && n <= s->len - off && n != 0)
+			return s->flat + off;
+	} else if (*hint < s->nsegs) {
+		g = &s->segs[*hint];
+		rel = off - g->soff;
+		if (off >= g->soff && rel < g->len && n != 0 &&
+		    n <= g->len - rel)
+			return g->p + rel;
+	}
+	return mmprofp_stream_slow(s, off, n, tmp, hint);
+}
 int mmprofp_string(
     struct mmprof_file *f, uint64_t id, char **s, size_t *len, bool *unknown);
+const unsigned char *mmprofp_string_peek(
+    const struct mmprof_file *f, uint64_t id, size_t *avail, size_t *hint);
 int mmprofp_event_refs(
     struct mmprof_file *f, uint64_t id, uint64_t *lref, uint64_t *kref);
 size_t mmprofp_split(char *s, size_t len, const char **label, const char **args,

@@ -73,6 +73,15 @@ struct pair {
 	uint64_t self, total, count;
 };
 
+#define AHEAD 16 /* events prefetched ahead of the walk (power of two) */
+
+/* An event ahead of the walk. */
+struct ahead {
+	uint64_t id;
+	const unsigned char *p; /* its string, if its memo is not done */
+	size_t avail;           /* bytes at p */
+};
+
 struct walk {
 	struct mmprof_file *f;
 	unsigned flags;
@@ -101,6 +110,8 @@ struct walk {
 	size_t npairs, pcap;
 	uint64_t overhead, unattr, first, last;
 	struct mmprof_summary *sum;
+	struct ahead ring[AHEAD];
+	size_t ehint, phint;
 };
 
 /*
@@ -231,13 +242,29 @@ enum text_class {
 	TEXT_SEP  /* holds the 0x1E separator */
 };
 
+#define ONES  0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
 /* One pass over a label or argument (spec section 9). */
 static enum text_class
 classify_text(const char *s, size_t n)
 {
 	bool bad = n == 0;
-	size_t i;
+	size_t i = 0;
+	uint64_t x, y, acc = 0;
 
+	/* Most texts have no control character: look at 8 bytes at a time
+	 * for a byte below 0x20 or equal to 0x7F (exact tests), and only
+	 * look closer if there is one. */
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, s + i, 8);
+		y = x ^ (0x7F * ONES);
+		acc |= ((x - 0x20 * ONES) & ~x) | ((y - ONES) & ~y);
+	}
+	for (; i < n; i++)
+		acc |= (unsigned char)s[i] < 0x20 || s[i] == 0x7F ? HIGHS : 0;
+	if ((acc & HIGHS) == 0)
+		return bad ? TEXT_BAD : TEXT_OK;
 	for (i = 0; i < n; i++) {
 		if ((unsigned char)s[i] >= 0x20 && s[i] != 0x7F)
 			continue;
@@ -572,6 +599,80 @@ see_time(struct walk *w, uint64_t start, uint64_t end)
 		w->last = end;
 }
 
+/* Is the memo of event id `id` complete (side-effect free)? */
+static bool
+memo_done(const struct walk *w, uint64_t id)
+{
+	const uint64_t *v;
+
+	if (id < w->nvmemo)
+		v = &w->vmemo[id];
+	else {
+		v = mmprofp_map_get(&w->memo, id);
+		if (v == NULL)
+			return false;
+	}
+	return *v != 0 && (!(w->flags & MMPROF_ITEMS) || (*v & ITEM_DONE_BIT));
+}
+
+/*
+ * Prefetch for the events ahead of the walk, in three steps, so that the
+ * memory an event id needs is loaded by the time the walk reaches it:
+ * the memo entry and index entry of event i - AHEAD, then (if the memo is
+ * not done) the string of event i - AHEAD / 2, then (with items) the memo
+ * entry of its argument for event i - AHEAD / 4.  This only loads memory:
+ * nothing is computed out of order.
+ */
+static void
+prefetch_ahead(struct walk *w, uint64_t i)
+{
+	struct mmprof_file *f = w->f;
+	const struct mmprofp_stream *es = &f->st[MMPROFP_EVENTS];
+	const unsigned char *p;
+	struct ahead *r;
+	unsigned char tmp[32];
+	unsigned iw = f->idw;
+	uint64_t id, j;
+
+	if (i >= AHEAD) {
+		j = i - AHEAD;
+		r = &w->ring[j % AHEAD];
+		r->p = NULL;
+		r->id = MMPROFP_INVALID_ID;
+		p = mmprofp_stream_at(
+		    es, 8 + j * f->evsize, f->evsize, tmp, &w->ehint);
+		if (p != NULL) {
+			id = mmprofp_le_id(f, p + iw);
+			r->id = id;
+			if (id < w->nvmemo)
+				MMPROFP_PREFETCH(&w->vmemo[id]);
+			else
+				MMPROFP_MAP_PREFETCH(&w->memo, id);
+			if (id < f->nvaddr)
+				MMPROFP_PREFETCH(&f->vaddr[id]);
+			else if (id <= MMPROFP_MAX_VIRTUAL_ID)
+				MMPROFP_MAP_PREFETCH(&f->index, id);
+		}
+	}
+	if (i >= AHEAD / 2) {
+		r = &w->ring[(i - AHEAD / 2) % AHEAD];
+		if (!memo_done(w, r->id)) {
+			r->p =
+			    mmprofp_string_peek(f, r->id, &r->avail, &w->phint);
+			if (r->p != NULL)
+				MMPROFP_PREFETCH(r->p);
+		}
+	}
+	if (i >= AHEAD / 4 && (w->flags & MMPROF_ITEMS)) {
+		r = &w->ring[(i - AHEAD / 4) % AHEAD];
+		p = r->p;
+		if (p != NULL && r->avail >= 2 * (1 + iw) + 2 && p[0] == 0xFE &&
+		    p[1 + iw] == 0x1E && p[2 + iw] == 0xFE)
+			MMPROFP_MAP_PREFETCH(
+			    &w->imemo, mmprofp_le_id(f, p + 3 + iw));
+	}
+}
+
 /* The reverse walk over all event records. */
 static int
 walk_events(struct walk *w)
@@ -589,7 +690,10 @@ walk_events(struct walk *w)
 	uint32_t kidx = 0, label, pair;
 	bool unknown, have_kind = false;
 
+	w->ehint = SIZE_MAX;
+	w->phint = 0;
 	for (i = f->n_records; i-- > 0;) {
+		prefetch_ahead(w, i);
 		p = mmprofp_stream_at(
 		    es, 8 + i * f->evsize, f->evsize, tmp, &hint);
 		if (p == NULL)
@@ -690,164 +794,270 @@ cmp_threads(const void *pa, const void *pb)
 	return a->id < b->id ? -1 : a->id > b->id;
 }
 
-/* Pairs whose label was replaced by its row in the label table. */
-static int
-cmp_pairs(const void *pa, const void *pb)
+/*
+ * Does row a come before row b among the rows of an item: self time,
+ * largest first, then label row.
+ */
+static inline bool
+row_before(const struct mmprof_item_label *a, const struct mmprof_item_label *b)
 {
-	const struct pair *a = pa, *b = pb;
-	int c = cmp_i64_desc((int64_t)a->self, (int64_t)b->self);
-
-	return c != 0 ? c : (a->label > b->label) - (a->label < b->label);
+	if (a->self_ns != b->self_ns)
+		return a->self_ns > b->self_ns;
+	return a->label < b->label;
 }
 
-/* An item row before sorting: its index in w->items. */
-struct irow {
-	const char *name;
-	int64_t self;
-	uint32_t idx;
-};
+#define SORT_RUN 16 /* runs insertion-sorted before merging */
 
-/* Ties (common: many items take a few microseconds) keep the order in
- * which the items were first met, which is stable for a given file and
- * cheaper than comparing names that often share long prefixes. */
-static int
-cmp_irows(const void *pa, const void *pb)
-{
-	const struct irow *a = pa, *b = pb;
-	int c = cmp_i64_desc(a->self, b->self);
-
-	return c != 0 ? c : (a->idx > b->idx) - (a->idx < b->idx);
-}
-
-static int
-cmp_pair_rows(const void *pa, const void *pb)
-{
-	const struct pair *a = pa, *b = pb;
-
-	return (a->label > b->label) - (a->label < b->label);
-}
-
-/* Sort a few pairs (qsort allocates on every call). */
 static void
-sort_pairs(struct pair *p, size_t n, int (*cmp)(const void *, const void *))
+insertion_sort_rows(struct mmprof_item_label *p, size_t n)
 {
-	struct pair t;
+	struct mmprof_item_label t;
 	size_t i, j;
 
-	if (n > 16) {
-		qsort(p, n, sizeof(*p), cmp);
-		return;
-	}
 	for (i = 1; i < n; i++) {
 		t = p[i];
-		for (j = i; j > 0 && cmp(&p[j - 1], &t) > 0; j--)
+		for (j = i; j > 0 && row_before(&t, &p[j - 1]); j--)
 			p[j] = p[j - 1];
 		p[j] = t;
 	}
 }
 
 /*
- * Build the per-item tables from the (item, label) pairs: pairs with counts
- * are sorted by item (counting sort), the pairs of an item that share a
- * label are merged, items are sorted by self time and name, and the labels
- * of an item by self time and then by label row (deterministic).
+ * Sort the rows of one item (distinct labels, so no two compare equal): a
+ * bottom-up merge sort through tmp, which has room for n rows.
+ */
+static void
+sort_item_rows(
+    struct mmprof_item_label *p, size_t n, struct mmprof_item_label *tmp)
+{
+	struct mmprof_item_label *src = p, *dst = tmp, *t;
+	size_t i, run, lo, mid, hi, a, b, o;
+
+	if (n <= SORT_RUN) {
+		insertion_sort_rows(p, n);
+		return;
+	}
+	for (i = 0; i < n; i += SORT_RUN)
+		insertion_sort_rows(p + i, n - i < SORT_RUN ? n - i : SORT_RUN);
+	for (run = SORT_RUN; run < n; run *= 2) {
+		for (lo = 0; lo < n; lo += 2 * run) {
+			mid = n - lo < run ? n : lo + run;
+			hi = n - lo < 2 * run ? n : lo + 2 * run;
+			a = lo;
+			b = mid;
+			o = lo;
+			while (a < mid && b < hi)
+				dst[o++] = row_before(&src[b], &src[a])
+				               ? src[b++]
+				               : src[a++];
+			while (a < mid)
+				dst[o++] = src[a++];
+			while (b < hi)
+				dst[o++] = src[b++];
+		}
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != p)
+		memcpy(p, src, n * sizeof(*p));
+}
+
+/* a += b, wrapping. */
+static inline void
+add_wrap(int64_t *a, int64_t b)
+{
+	*a = (int64_t)((uint64_t)*a + (uint64_t)b);
+}
+
+/* An item row before sorting: a sort key and the item's index. */
+struct irow {
+	uint64_t key;
+	uint32_t idx;
+};
+
+/*
+ * Stable LSD radix sort of a[0..n) by key, a byte a pass (passes in which
+ * all keys share the byte are skipped); b has room for n rows.  Returns the
+ * array that holds the result, NULL when out of memory.
+ */
+static struct irow *
+radix_sort_rows(struct irow *a, struct irow *b, size_t n)
+{
+	static const unsigned nd = 8;
+	size_t(*cnt)[256], i, sum, c;
+	struct irow *t;
+	unsigned d, sh;
+
+	if (n < 2)
+		return a;
+	cnt = calloc(nd, sizeof(*cnt));
+	if (cnt == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		for (d = 0; d < nd; d++)
+			cnt[d][(a[i].key >> (8 * d)) & 0xFF]++;
+	for (d = 0; d < nd; d++) {
+		sh = 8 * d;
+		if (cnt[d][(a[0].key >> sh) & 0xFF] == n)
+			continue;
+		for (sum = 0, i = 0; i < 256; i++) {
+			c = cnt[d][i];
+			cnt[d][i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			b[cnt[d][(a[i].key >> sh) & 0xFF]++] = a[i];
+		t = a;
+		a = b;
+		b = t;
+	}
+	free(cnt);
+	return a;
+}
+
+/* Where a label row was last seen while merging the rows of an item. */
+struct lseen {
+	uint32_t item; /* item index + 1; 0 = not yet */
+	uint32_t at;   /* offset of its merged row in the item's run */
+};
+
+/*
+ * Build the per-item tables from the (item, label) pairs.  Pairs are made
+ * per event id; those without Query events outside the profiler's overhead
+ * have no count and are left out.  An item's self time is the sum over its
+ * pairs (sums wrap, so the order of the additions does not matter), which
+ * ranks the items (largest first; ties: item index) before anything else:
+ * the pairs are then spread straight into the item_labels table, a run per
+ * item in rank order, where the rows of an item that share a label are
+ * merged and sorted by self time and then by label row (deterministic),
+ * and the runs are moved down over the room the merges freed.
  */
 static int
 build_items(struct walk *w, const size_t *label_row)
 {
 	struct mmprof_summary *sum = w->sum;
-	struct pair *sorted = NULL;
-	struct irow *rows = NULL;
-	size_t *start = NULL, *pos = NULL, *nmerged = NULL, i, k, m, n = 0,
-	       o = 0;
-	uint32_t it;
+	const struct pair *pr;
+	struct mmprof_item_label *il, *g, *tmp = NULL, *np;
+	struct irow *rows = NULL, *rows2 = NULL, *res;
+	struct lseen *seen = NULL;
+	size_t *cnt = NULL, i, k, m, n = 0, o, maxrun = 0, nitems = w->items.n;
+	uint64_t *at = NULL;
+	uint32_t it, l;
 	int rc = BENCH_ERR_NOMEM;
 
 	sum->has_items = true;
-	start = calloc(w->items.n + 1, sizeof(*start));
-	pos = calloc(w->items.n + 1, sizeof(*pos));
-	nmerged = calloc(w->items.n + 1, sizeof(*nmerged));
-	sorted = mmprofp_reallocarray(NULL, w->npairs + 1, sizeof(*sorted));
-	rows = mmprofp_reallocarray(NULL, w->items.n + 1, sizeof(*rows));
-	if (start == NULL || pos == NULL || nmerged == NULL || sorted == NULL ||
-	    rows == NULL)
+	cnt = calloc(nitems + 1, sizeof(*cnt));
+	at = calloc(nitems + 1, sizeof(*at));
+	seen = calloc(sum->n_labels + 1, sizeof(*seen));
+	if (cnt == NULL || at == NULL || seen == NULL)
 		goto out;
-	/* Pairs are made per event id; those without Query events outside
-	 * the profiler's overhead have no count and are left out. */
-	for (i = 0; i < w->npairs; i++)
-		if (w->pairs[i].count > 0)
-			start[w->pairs[i].item + 1]++;
-	for (i = 0; i < w->items.n; i++)
-		start[i + 1] += start[i];
-	memcpy(pos, start, (w->items.n + 1) * sizeof(*pos));
+	/* Rank the items: `at` holds their self times for now. */
 	for (i = 0; i < w->npairs; i++) {
-		struct pair *d;
-
-		if (w->pairs[i].count == 0)
-			continue;
-		d = &sorted[pos[w->pairs[i].item]++];
-		*d = w->pairs[i];
-		d->label = (uint32_t)label_row[d->label];
-	}
-	for (it = 0; it < w->items.n; it++) {
-		struct irow *r;
-
-		if (start[it + 1] == start[it])
-			continue;
-		/* Merge the pairs of one label, then sort by self time. */
-		sort_pairs(sorted + start[it], start[it + 1] - start[it],
-		    cmp_pair_rows);
-		m = start[it];
-		for (k = start[it] + 1; k < start[it + 1]; k++) {
-			if (sorted[k].label == sorted[m].label) {
-				sorted[m].self += sorted[k].self;
-				sorted[m].total += sorted[k].total;
-				sorted[m].count += sorted[k].count;
-			} else
-				sorted[++m] = sorted[k];
+		pr = &w->pairs[i];
+		if (pr->count > 0) {
+			cnt[pr->item]++;
+			at[pr->item] += pr->self;
 		}
-		nmerged[it] = m + 1 - start[it];
-		sort_pairs(sorted + start[it], nmerged[it], cmp_pairs);
-		r = &rows[n++];
-		r->idx = it;
-		r->name = mmprofp_strtab_str(&w->items, it);
-		r->self = 0;
-		for (k = start[it]; k < start[it] + nmerged[it]; k++)
-			r->self += (int64_t)sorted[k].self;
 	}
-	qsort(rows, n, sizeof(*rows), cmp_irows);
-	sum->items = calloc(n + 1, sizeof(*sum->items));
-	sum->item_labels = calloc(w->npairs + 1, sizeof(*sum->item_labels));
-	if (sum->items == NULL || sum->item_labels == NULL)
+	for (it = 0; it < nitems; it++)
+		n += cnt[it] > 0;
+	rows = mmprofp_reallocarray(NULL, n + 1, sizeof(*rows));
+	rows2 = mmprofp_reallocarray(NULL, n + 1, sizeof(*rows2));
+	if (rows == NULL || rows2 == NULL)
 		goto out;
-	for (i = 0; i < n; i++) {
+	n = 0;
+	for (it = 0; it < nitems; it++) {
+		if (cnt[it] == 0)
+			continue;
+		/* Largest self time first, as a signed number; ties keep
+		 * the order of the item indexes (the sort is stable). */
+		rows[n].key = ~(at[it] ^ ((uint64_t)1 << 63));
+		rows[n].idx = it;
+		n++;
+	}
+	res = radix_sort_rows(rows, rows2, n);
+	if (res == NULL)
+		goto out;
+	/* Now `at` is where the next pair of each item goes. */
+	for (o = 0, i = 0; i < n; i++) {
+		it = res[i].idx;
+		at[it] = o;
+		o += cnt[it];
+		if (cnt[it] > maxrun)
+			maxrun = cnt[it];
+	}
+	sum->items = calloc(n + 1, sizeof(*sum->items));
+	sum->item_labels = calloc(o + 1, sizeof(*sum->item_labels));
+	tmp = mmprofp_reallocarray(NULL, maxrun + 1, sizeof(*tmp));
+	if (sum->items == NULL || sum->item_labels == NULL || tmp == NULL)
+		goto out;
+	il = sum->item_labels;
+	for (i = 0; i < w->npairs; i++) {
+		struct mmprof_item_label *d;
+
+		pr = &w->pairs[i];
+		if (pr->count == 0)
+			continue;
+		d = &il[at[pr->item]++];
+		d->label = label_row[pr->label];
+		d->self_ns = (int64_t)pr->self;
+		d->total_ns = (int64_t)pr->total;
+		d->count = pr->count;
+	}
+	/* The pairs are all in the table now. */
+	free(w->pairs);
+	w->pairs = NULL;
+	w->npairs = 0;
+	w->pcap = 0;
+	for (o = 0, i = 0; i < n; i++) {
 		struct mmprof_item *r = &sum->items[i];
 
-		it = rows[i].idx;
-		r->item = rows[i].name;
-		r->self_ns = rows[i].self;
-		r->first_label = o;
-		r->n_labels = nmerged[it];
-		for (k = start[it]; k < start[it] + nmerged[it]; k++) {
-			struct mmprof_item_label *l = &sum->item_labels[o++];
+		it = res[i].idx;
+		g = il + (at[it] - cnt[it]);
+		/* Merge the rows of one label, then sort by self time. */
+		m = 0;
+		for (k = 0; k < cnt[it]; k++) {
+			l = (uint32_t)g[k].label;
+			if (seen[l].item == it + 1) {
+				struct mmprof_item_label *d = &g[seen[l].at];
 
-			l->label = sorted[k].label;
-			l->self_ns = (int64_t)sorted[k].self;
-			l->total_ns = (int64_t)sorted[k].total;
-			l->count = sorted[k].count;
-			r->total_ns += l->total_ns;
-			r->count += l->count;
+				add_wrap(&d->self_ns, g[k].self_ns);
+				add_wrap(&d->total_ns, g[k].total_ns);
+				d->count += g[k].count;
+				continue;
+			}
+			seen[l].item = it + 1;
+			seen[l].at = (uint32_t)m;
+			g[m++] = g[k];
 		}
+		sort_item_rows(g, m, tmp);
+		if (il + o != g)
+			memmove(il + o, g, m * sizeof(*g));
+		r->item = mmprofp_strtab_str(&w->items, it);
+		r->first_label = o;
+		r->n_labels = m;
+		for (k = o; k < o + m; k++) {
+			add_wrap(&r->self_ns, il[k].self_ns);
+			add_wrap(&r->total_ns, il[k].total_ns);
+			r->count += il[k].count;
+		}
+		o += m;
 	}
+	/* Give back the room the merges freed. */
+	np = mmprofp_reallocarray(il, o + 1, sizeof(*il));
+	if (np != NULL)
+		sum->item_labels = np;
 	sum->n_items = n;
 	sum->n_item_labels = o;
 	rc = BENCH_OK;
 out:
-	free(start);
-	free(pos);
-	free(nmerged);
-	free(sorted);
+	free(cnt);
+	free(at);
+	free(seen);
+	free(tmp);
 	free(rows);
+	free(rows2);
 	return rc;
 }
 
@@ -1031,6 +1241,8 @@ mmprof_summarize(struct mmprof_file *f, unsigned flags,
 		w.vmemo = calloc((size_t)f->nvaddr, sizeof(*w.vmemo));
 		if (w.vmemo == NULL)
 			goto nomem;
+		mmprofp_advise_huge(
+		    w.vmemo, (size_t)f->nvaddr * sizeof(*w.vmemo));
 		w.nvmemo = f->nvaddr;
 	}
 	/* Room for what a rustc profile needs, so that big tables are not
@@ -1049,7 +1261,16 @@ mmprof_summarize(struct mmprof_file *f, unsigned flags,
 	    mmprofp_map_init(&w.imemo, (flags & MMPROF_ITEMS) ? hint : 16) !=
 	        BENCH_OK ||
 	    mmprofp_map_init(&w.tmap, 16) != BENCH_OK ||
-	    walk_events(&w) != BENCH_OK || build_tables(&w) != BENCH_OK)
+	    walk_events(&w) != BENCH_OK)
+		goto nomem;
+	/* The memos are done with: make room for the tables. */
+	mmprofp_map_fini(&w.memo);
+	mmprofp_map_fini(&w.lmemo);
+	mmprofp_map_fini(&w.imemo);
+	free(w.vmemo);
+	w.vmemo = NULL;
+	w.nvmemo = 0;
+	if (build_tables(&w) != BENCH_OK)
 		goto nomem;
 
 	sum->partial = f->partial;

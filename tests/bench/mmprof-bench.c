@@ -2,7 +2,7 @@
  * mmprof-bench.c: speed and memory of the self-profile reader on one file,
  * next to `cat FILE >/dev/null`.
  *
- * Usage: mmprof-bench [-n RUNS] FILE
+ * Usage: mmprof-bench [-n RUNS] [-t TASK] FILE
  *
  * Every measurement runs in a child process, so that its peak RSS
  * (ru_maxrss from wait4) is its own.  The file is read once first, so all
@@ -10,7 +10,9 @@
  * over RUNS, the throughput in MB/s (10^6 bytes) and the largest peak RSS.
  * The reader maps the file: its peak RSS counts the file pages it touched,
  * so "rss_anon" also gives the reader's own (anonymous) resident memory,
- * sampled at the end of the summary, before it is freed.
+ * sampled at the end of the summary, before it is freed.  With -t, only
+ * the named task is run (the file is still read once first), which helps
+ * when profiling one task with perf(1).
  */
 #include <config.h>
 
@@ -167,12 +169,18 @@ main(int argc, char **argv)
 	char anon_s[32];
 	long rss, anon;
 	uint64_t events;
-	int runs = 5, opt, i, t;
+	int runs = 5, only = -1, opt, i, t;
 
-	while ((opt = getopt(argc, argv, "n:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:t:")) != -1) {
 		if (opt == 'n')
 			runs = atoi(optarg);
-		else
+		else if (opt == 't') {
+			for (t = 0; t < N_TASKS; t++)
+				if (strcmp(optarg, task_names[t]) == 0)
+					only = t;
+			if (only < 0)
+				goto usage;
+		} else
 			goto usage;
 	}
 	if (optind + 1 != argc || runs < 1 || runs > MAX_RUNS)
@@ -189,6 +197,8 @@ main(int argc, char **argv)
 	printf("%-16s %9s %9s %12s %12s %10s\n", "task", "median_s", "MB/s",
 	    "peak_rss_MB", "rss_anon_MB", "events");
 	for (t = 0; t < N_TASKS; t++) {
+		if (only >= 0 && t != only)
+			continue;
 		rss = 0;
 		anon = -1;
 		events = 0;
@@ -218,6 +228,7 @@ main(int argc, char **argv)
 	}
 	return 0;
 usage:
-	fprintf(stderr, "usage: mmprof-bench [-n RUNS] FILE\n");
+	fprintf(stderr, "usage: mmprof-bench [-n RUNS] [-t TASK] FILE\n"
+	                "tasks: cat, identity, summarize, summarize+items\n");
 	return 2;
 }

@@ -865,6 +865,46 @@ Test(mmprof_mem, long_strings_are_cut)
 	mmb_free(b);
 }
 
+Test(mmprof_mem, repaired_strings_stay_within_the_bound)
+{
+	struct mmb *b = mmb_new(9);
+	struct kinds k;
+	struct mmprof_summary *s;
+	unsigned char *p;
+	const char *l;
+	char *big;
+	size_t len, i;
+
+	/*
+	 * 30,000 invalid bytes among 60,000 (within the raw bound) become
+	 * 120,000 bytes: the label is cut to MMPROF_MAX_STRING, on a whole
+	 * character (the fuzzer found the overflow).
+	 */
+	big = malloc(60001);
+	cr_assert_not_null(big);
+	for (i = 0; i < 60000; i += 2) {
+		big[i] = 'a';
+		big[i + 1] = (char)0x80; /* 0xff ends a string in the file */
+	}
+	big[60000] = '\0';
+	add_kinds(b, &k);
+	mmb_interval(b, k.id[K_GENERIC], mmb_lit(b, big), 1, 0, 5);
+	p = mmb_file(b, NULL, 0, &len);
+	s = summarize_mem(p, len, 0);
+	l = s->labels[0].label;
+	cr_assert_leq(strlen(l), MMPROF_MAX_STRING);
+	cr_assert_geq(
+	    strlen(l), MMPROF_MAX_STRING - 3, "%zu: %.40s", strlen(l), l);
+	/* "a" and U+FFFD alternate: 4 bytes a pair, never cut inside. */
+	cr_assert_eq(strlen(l) % 4, 0, "a U+FFFD was cut in two");
+	for (i = 0; i < strlen(l); i += 4)
+		cr_assert(memcmp(l + i, "a\xef\xbf\xbd", 4) == 0);
+	mmprof_summary_free(s);
+	free(p);
+	free(big);
+	mmb_free(b);
+}
+
 #define ODD_META                                                               \
 	"{ \"start_time\": 340282366920938463463374607431768211455, "          \
 	"\"process_id\": 77, \"cmd\": \"rustc --crate-name odd_one --cfg "     \
