@@ -11,7 +11,7 @@
 
 #include <jansson.h>
 
-#include "report-server.h"
+#include "server-json.h"
 #include "reports-int.h"
 
 #define DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(17))

@@ -16,7 +16,7 @@
 #include <stddef.h>
 
 #include "bench.h"
-#include "report-server.h"
+#include "server-json.h"
 
 /* The default limit of a request body. */
 #define SERVER_MAX_BODY ((size_t)16 << 20)

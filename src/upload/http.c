@@ -24,7 +24,7 @@
 #include <curl/curl.h>
 
 #include "bench.h"
-#include "report-server.h"
+#include "server-json.h"
 
 /* A reply larger than this is not a baseline we could use. */
 #define REPLY_MAX ((size_t)256 << 20)
