@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report.h"
 #include "reports-int.h"
 
 void *
@@ -45,7 +46,7 @@ reportp_xstrdup(const char *s)
 }
 
 size_t
-reportp_utf8_len(const char *str, size_t n)
+report_utf8_len(const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t len, i;
@@ -81,7 +82,7 @@ reportp_utf8_len(const char *str, size_t n)
 }
 
 char *
-reportp_utf8_fix(const char *s)
+report_utf8_fix(const char *s)
 {
 	const char repl[] = "\xef\xbf\xbd";
 	char *fixed;
@@ -90,7 +91,7 @@ reportp_utf8_fix(const char *s)
 	n = strlen(s);
 	fixed = reportp_xreallocarray(NULL, 3 * n + 1, 1);
 	for (i = o = 0; i < n;) {
-		len = reportp_utf8_len(s + i, n - i);
+		len = report_utf8_len(s + i, n - i);
 		if (len == 0) {
 			memcpy(fixed + o, repl, 3);
 			o += 3;

@@ -196,7 +196,7 @@ export_bmf(const struct baseline *b, struct bench_error *err)
 			json_object_set_new(bench, report_metric_name(m),
 			    bmf_measure(&r->st[m]));
 		/* Object keys must be UTF-8 too. */
-		key = reportp_utf8_fix(name_of(r));
+		key = report_utf8_fix(name_of(r));
 		json_object_set_new(root, key, bench);
 		free(key);
 	}

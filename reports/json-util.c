@@ -1,6 +1,7 @@
 /*
  * json-util.c: small helpers every JSON writer and string list in reports/
- * shares.
+ * shares, and the two questions the results server and its client ask of
+ * a JSON text (is it JSON at all? what does its "error" say?).
  */
 #include <config.h>
 
@@ -9,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "report.h"
 #include "reports-int.h"
 
 json_t *
@@ -30,7 +32,7 @@ reportp_jstr(const char *s)
 		return j;
 	/* A command line can hold anything: bytes that are not UTF-8 become
 	   U+FFFD rather than making jansson drop the value. */
-	fixed = reportp_utf8_fix(s);
+	fixed = report_utf8_fix(s);
 	j = json_string(fixed);
 	free(fixed);
 	return j != NULL ? j : json_string("");
@@ -67,4 +69,39 @@ reportp_strv_free(char **v)
 	for (i = 0; v != NULL && v[i] != NULL; i++)
 		free(v[i]);
 	free(v);
+}
+
+int
+report_json_error_text(const char *body, size_t len, char *buf, size_t size)
+{
+	json_t *root, *e;
+	const char *s;
+	size_t i;
+
+	if (size == 0)
+		return -1;
+	root = json_loadb(body, len, 0, NULL);
+	if (root == NULL)
+		return -1;
+	e = json_object_get(root, "error");
+	if (!json_is_string(e)) {
+		json_decref(root);
+		return -1;
+	}
+	s = json_string_value(e);
+	for (i = 0; s[i] != '\0' && i + 1 < size; i++)
+		buf[i] =
+		    (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	buf[i] = '\0';
+	json_decref(root);
+	return 0;
+}
+
+int
+report_json_valid(const char *text, size_t len)
+{
+	json_t *root = json_loadb(text, len, JSON_DECODE_ANY, NULL);
+
+	json_decref(root);
+	return root != NULL;
 }

@@ -256,6 +256,23 @@ int report_stop_parse(const char *s);
 /* Add a warning to the environment (copied). */
 void report_env_warn(struct bench_env *env, const char *text);
 
+/* identity.c: what makes a baseline storable on a results server. */
+
+/*
+ * Check that a parsed baseline can be stored on a server: it has an id of
+ * 1 to 128 letters, digits, '-', '_' and '.' (not starting with '.'), and a
+ * "created" time in ISO 8601 (*t gets it in Unix seconds, may be NULL).
+ * Returns 0 or BENCH_ERR_INVALID with err naming the field.
+ */
+int report_identity_check(
+    const char *id, const char *created, double *t, struct bench_error *err);
+/*
+ * Parse an ISO 8601 time: YYYY-MM-DD, optionally followed by THH:MM, :SS
+ * and a fraction, and Z or +hh:mm (none means UTC).  Returns 0 and sets *t
+ * (Unix seconds) or -1.
+ */
+int report_parse_time(const char *s, double *t);
+
 /* cargo.c: what cargo and libtest print in JSON. */
 
 /* A target of a package, from cargo metadata. */
@@ -515,6 +532,25 @@ char *report_baseline_dump(const struct baseline *b, struct bench_error *err);
  */
 struct baseline *report_baseline_parse(
     const char *text, size_t len, struct bench_error *err);
+
+/* alloc.c */
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
+size_t report_utf8_len(const char *s, size_t n);
+/* A copy of s (caller frees) with every byte that is not part of valid
+ * UTF-8 replaced by U+FFFD. */
+char *report_utf8_fix(const char *s);
+
+/* json-util.c: asked of JSON texts by the results server and its client. */
+
+/*
+ * The "error" string of a server's error reply, copied into buf (size
+ * bytes, control characters replaced); 0, or -1 when body is not one.
+ */
+int report_json_error_text(
+    const char *body, size_t len, char *buf, size_t size);
+/* 1 when text is JSON at all (to word an error message), else 0. */
+int report_json_valid(const char *text, size_t len);
 
 /* text.c */
 

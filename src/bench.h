@@ -67,6 +67,26 @@ const char *file_tmpdir(void);
 /* The last max_lines lines of an open file descriptor, caller frees. */
 char *file_tail(int fd, size_t max_lines);
 
+/* sbuf.c */
+
+/* A growing string. */
+struct sbuf {
+	char *p;
+	size_t len;
+	size_t cap;
+};
+
+void sbuf_add(struct sbuf *b, const char *s, size_t n);
+void sbuf_puts(struct sbuf *b, const char *s);
+void sbuf_printf(struct sbuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Append s with & < > " ' escaped for HTML text and attributes. */
+void sbuf_html(struct sbuf *b, const char *s);
+/* Append s percent-encoded for a URL path segment or query value. */
+void sbuf_url(struct sbuf *b, const char *s);
+/* The string, owned by the caller now (never NULL). */
+char *sbuf_take(struct sbuf *b, size_t *len);
+
 /* spawn.c: every child process is started and reaped here. */
 struct spawn_opts {
 	char *const *argv; /* argv[0] is looked up in PATH */
@@ -337,6 +357,16 @@ char *cmd_join_argv(char *const *argv);
    (atomically) or stdout; 0 or -1 after a message. */
 int cmd_emit_comparison(const struct comparison *c, const struct cmp_gate *g,
     int format, const char *path);
+
+/* cmd-post.c: the options --post adds to measuring commands. */
+
+/* The options (merged into a measuring command's) and their help lines. */
+extern const struct option post_options[];
+extern const char *const post_usage[];
+/* Handle a post option (getopt code c); 0 when it is not one. */
+int post_option(struct post_opts *o, const char *cmd, int c, char *arg);
+/* Check the post options before anything is measured; usage errors exit 2. */
+void post_opts_check(struct post_opts *o, const char *cmd);
 
 /* cmd-*.c: the subcommands. */
 extern const struct cmd_entry cmd_run_entry;

@@ -9,9 +9,138 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bench.h"
+
+/* ------------------------------------------ --post on measuring commands */
+
+enum {
+	OPT_POST = 1100,
+	OPT_NO_POST,
+	OPT_SERVER,
+	OPT_TOKEN_FILE,
+	OPT_CACERT,
+	OPT_SPOOL_DIR,
+	OPT_CONNECT_TIMEOUT,
+	OPT_POST_TIMEOUT,
+	OPT_RETRIES,
+	OPT_RETRY_DELAY
+};
+
+const struct option post_options[] = {
+    {"cacert", required_argument, NULL, OPT_CACERT},
+    {"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
+    {"no-post", no_argument, NULL, OPT_NO_POST},
+    {"post", no_argument, NULL, OPT_POST},
+    {"post-timeout", required_argument, NULL, OPT_POST_TIMEOUT},
+    {"retries", required_argument, NULL, OPT_RETRIES},
+    {"retry-delay", required_argument, NULL, OPT_RETRY_DELAY},
+    {"server", required_argument, NULL, OPT_SERVER},
+    {"spool-dir", required_argument, NULL, OPT_SPOOL_DIR},
+    {"token-file", required_argument, NULL, OPT_TOKEN_FILE},
+    {NULL, 0, NULL, 0}};
+
+const char *const post_usage[] = {
+    "Results server options (--post; `bench-tests post`):",
+    "      --post              send the baseline to the results server "
+    "after",
+    "                          writing it (a copy waits in the spool until "
+    "the",
+    "                          server has it)",
+    "      --server URL        the server (default: $BENCH_TESTS_SERVER)",
+    "      --token-file FILE   the upload token: the first line of FILE "
+    "that is",
+    "                          not blank or # (default: $BENCH_TESTS_TOKEN)",
+    "      --cacert FILE       trust this CA bundle (certificates are always",
+    "                          verified)",
+    "      --connect-timeout DURATION   give up connecting after this (10s)",
+    "      --post-timeout DURATION      give up one attempt after this (60s)",
+    "      --retries N         attempts after the first on network errors "
+    "and",
+    "                          5xx, with exponential backoff (4)",
+    "      --retry-delay DURATION       the first backoff, doubled each "
+    "time (1s)",
+    "      --spool-dir DIR     where undelivered baselines wait (default:",
+    "                          $XDG_STATE_HOME/bench-tests/spool)", NULL};
+
+int
+post_option(struct post_opts *o, const char *cmd, int c, char *arg)
+{
+	(void)cmd;
+	switch (c) {
+	case OPT_POST:
+		o->enabled = 1;
+		break;
+	case OPT_NO_POST:
+		o->enabled = 0;
+		break;
+	case OPT_SERVER:
+		o->http.server = arg;
+		break;
+	case OPT_TOKEN_FILE:
+		o->http.token_file = arg;
+		break;
+	case OPT_CACERT:
+		o->http.cacert = arg;
+		break;
+	case OPT_SPOOL_DIR:
+		o->spool_dir = arg;
+		break;
+	case OPT_CONNECT_TIMEOUT:
+		o->http.connect_timeout =
+		    cmd_parse_seconds("--connect-timeout", arg, 0);
+		break;
+	case OPT_POST_TIMEOUT:
+		o->http.timeout = cmd_parse_seconds("--post-timeout", arg, 0);
+		break;
+	case OPT_RETRIES:
+		o->http.retries =
+		    (unsigned)cmd_parse_count("--retries", arg, 0);
+		if (o->http.retries > 20)
+			cmd_usage_error(cmd, "--retries: at most 20");
+		break;
+	case OPT_RETRY_DELAY:
+		o->http.retry_delay =
+		    cmd_parse_seconds("--retry-delay", arg, 0);
+		break;
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+/* Warn when a token file can be read by others (as ssh does for keys). */
+static void
+check_token_file_mode(const char *path)
+{
+	struct stat st;
+
+	if (path != NULL && stat(path, &st) == 0 &&
+	    (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+		warnf("the token file '%s' can be read by other users "
+		      "(chmod 600 it)",
+		    path);
+}
+
+void
+post_opts_check(struct post_opts *o, const char *cmd)
+{
+	struct http_client c;
+	struct bench_error err;
+
+	(void)cmd;
+	if (!o->enabled)
+		return;
+	/* Find a bad URL or token now, not after an hour of measuring. */
+	if (http_client_init(&c, &o->http, &err) != 0)
+		fatalx(BENCH_EXIT_USAGE, "--post: %s", err.text);
+	http_client_free(&c);
+	check_token_file_mode(o->http.token_file);
+}
+
+/* ------------------------------------------------------ bench-tests post */
 
 /* The largest baseline file we read. */
 #define POST_FILE_MAX ((size_t)1 << 30)
@@ -88,7 +217,7 @@ load(const char *path, size_t *len, char **id)
 		free(text);
 		return NULL;
 	}
-	if (post_check_identity(b->id, b->created, NULL, &err) != 0) {
+	if (report_identity_check(b->id, b->created, NULL, &err) != 0) {
 		errorf("%s: %s", path, err.text);
 		report_baseline_free(b);
 		free(text);
@@ -216,6 +345,7 @@ cmd_post_exec(int argc, char **argv)
 
 	memset(&p, 0, sizeof(p));
 	post_opts_init(&p.o);
+	p.o.http.interrupted = spawn_interrupted;
 	while (own_options[n].name != NULL)
 		n++;
 	while (post_options[m].name != NULL)

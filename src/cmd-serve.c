@@ -40,7 +40,7 @@ static const char *const serve_usage[] = {
     "Usage: bench-tests serve --db FILE [OPTIONS]", "",
     "Keep baselines in an SQLite database and serve them: a JSON API for",
     "`bench-tests post` and `check --baseline-from`, and a web page with the",
-    "history of every benchmark.  The API is in reports/server-api.md.", "",
+    "history of every benchmark.  The API is in src/server/server-api.md.", "",
     "Options:",
     "      --db FILE           the database (created when missing; WAL mode)",
     "      --listen ADDR:PORT  where to listen (default 127.0.0.1:8080; port",

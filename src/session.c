@@ -112,6 +112,7 @@ session_opts_init(struct session_opts *o)
 	o->m.null_fd = -1;
 	o->workspace = ".";
 	post_opts_init(&o->post);
+	o->post.http.interrupted = spawn_interrupted;
 }
 
 int

@@ -1,5 +1,5 @@
 /*
- * server-api.c: what the results server answers (reports/server-api.md).
+ * server-api.c: what the results server answers (src/server/server-api.md).
  *
  * server_dispatch() takes a request that libmicrohttpd (server.c) or the
  * fuzzer (tests/fuzz/server-fuzzer.c) has taken apart and fills a response:
@@ -29,119 +29,6 @@
 #define TREND_POINTS      30
 #define SIGNIFICANCE      0.05
 #define STDDEV_MULTIPLIER 2.0
-
-/* ------------------------------------------------------------------ sbuf */
-
-void
-sbuf_add(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		if (b->cap < 256)
-			b->cap = 256;
-		b->p = xreallocarray(b->p, b->cap, 1);
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-void
-sbuf_puts(struct sbuf *b, const char *s)
-{
-	sbuf_add(b, s, strlen(s));
-}
-
-void
-sbuf_printf(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	char small[256];
-	char *big = NULL;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(small, sizeof(small), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n < sizeof(small)) {
-		sbuf_add(b, small, (size_t)n);
-		return;
-	}
-	big = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(big, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	sbuf_add(b, big, (size_t)n);
-	free(big);
-}
-
-void
-sbuf_html(struct sbuf *b, const char *s)
-{
-	const char *run = s;
-
-	if (s == NULL)
-		return;
-	for (; *s != '\0'; s++) {
-		const char *rep = NULL;
-
-		switch (*s) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		case '"':
-			rep = "&quot;";
-			break;
-		case '\'':
-			rep = "&#39;";
-			break;
-		default:
-			/* Control characters have no business in a page. */
-			if ((unsigned char)*s < 0x20 && *s != '\t' &&
-			    *s != '\n')
-				rep = "\xef\xbf\xbd";
-			break;
-		}
-		if (rep != NULL) {
-			sbuf_add(b, run, (size_t)(s - run));
-			sbuf_puts(b, rep);
-			run = s + 1;
-		}
-	}
-	sbuf_add(b, run, (size_t)(s - run));
-}
-
-void
-sbuf_url(struct sbuf *b, const char *s)
-{
-	char *e = http_escape(s);
-
-	sbuf_puts(b, e);
-	free(e);
-}
-
-char *
-sbuf_take(struct sbuf *b, size_t *len)
-{
-	char *p;
-
-	if (b->p == NULL)
-		sbuf_add(b, "", 0);
-	p = b->p;
-	if (len != NULL)
-		*len = b->len;
-	b->p = NULL;
-	b->len = b->cap = 0;
-	return p;
-}
 
 /* ---------------------------------------------------------------- tokens */
 
@@ -345,7 +232,7 @@ reply_error(struct srv_resp *r, const struct srv_req *q, int status,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (is_api(q->path))
-		reply_json(r, status, report_server_error_json(msg));
+		reply_json(r, status, server_json_error(msg));
 	else {
 		char *page = server_html_error(status, msg, &len);
 
@@ -476,7 +363,7 @@ parse_filter(const struct srv_req *q, struct db_filter *f, size_t def_limit,
 	for (i = 0; i < 2; i++) {
 		v = arg(q, times[i]);
 		dst = i == 0 ? &f->since : &f->until;
-		if (v != NULL && *v != '\0' && post_parse_time(v, dst) != 0) {
+		if (v != NULL && *v != '\0' && report_parse_time(v, dst) != 0) {
 			reply_error(r, q, 400,
 			    "%s: '%.40s' is not an ISO 8601 time such as "
 			    "2026-11-22 or 2026-11-22T20:00:00Z",
@@ -539,14 +426,14 @@ store_baseline(struct server *s, const struct srv_req *q, struct srv_resp *r)
 		if (err.code == BENCH_ERR_VERSION)
 			reply_error(
 			    r, q, 400, "%s (this server is too old)", err.text);
-		else if (report_server_is_json(q->body, q->len))
+		else if (report_json_valid(q->body, q->len))
 			reply_error(
 			    r, q, 400, "not a valid baseline: %s", err.text);
 		else
 			reply_error(r, q, 400, "not JSON: %s", err.text);
 		return;
 	}
-	if (post_check_identity(b->id, b->created, &t, &err) != 0) {
+	if (report_identity_check(b->id, b->created, &t, &err) != 0) {
 		reply_error(r, q, 400, "not a valid baseline: %s", err.text);
 		report_baseline_free(b);
 		return;
@@ -558,7 +445,7 @@ store_baseline(struct server *s, const struct srv_req *q, struct srv_resp *r)
 		db_failed(s, q, r, &err);
 	else {
 		reply_json(r, created ? 201 : 200,
-		    report_server_created_json(b->id, created));
+		    server_json_created(b->id, created));
 		xasprintf(&r->location, "/api/v1/baselines/%s", b->id);
 	}
 	report_baseline_free(b);
@@ -621,7 +508,7 @@ delete_baseline(struct server *s, const struct srv_req *q, struct srv_resp *r,
 		db_failed(s, q, r, &err);
 	else {
 		server_log(s, "deleted baseline %s", id);
-		reply_json(r, 200, report_server_deleted_json(id));
+		reply_json(r, 200, server_json_deleted(id));
 	}
 }
 
@@ -632,7 +519,7 @@ static void
 latest_baseline(struct server *s, const struct srv_req *q, struct srv_resp *r)
 {
 	struct bench_error err;
-	struct report_stored *rows;
+	struct server_stored *rows;
 	struct db_filter f;
 	size_t n;
 	char *body;
@@ -664,7 +551,7 @@ static void
 list_baselines(struct server *s, const struct srv_req *q, struct srv_resp *r)
 {
 	struct bench_error err;
-	struct report_stored *rows;
+	struct server_stored *rows;
 	struct db_filter f;
 	size_t n;
 
@@ -675,7 +562,7 @@ list_baselines(struct server *s, const struct srv_req *q, struct srv_resp *r)
 		db_failed(s, q, r, &err);
 		return;
 	}
-	reply_json(r, 200, report_server_list_json(rows, n));
+	reply_json(r, 200, server_json_list(rows, n));
 	server_rows_free(rows, n);
 }
 
@@ -683,7 +570,7 @@ static void
 list_benchmarks(struct server *s, const struct srv_req *q, struct srv_resp *r)
 {
 	struct bench_error err;
-	struct report_benchmark *rows;
+	struct server_benchmark *rows;
 	size_t n;
 
 	if (!known_args(q, (const char *const[]){NULL}, r))
@@ -692,7 +579,7 @@ list_benchmarks(struct server *s, const struct srv_req *q, struct srv_resp *r)
 		db_failed(s, q, r, &err);
 		return;
 	}
-	reply_json(r, 200, report_server_benchmarks_json(rows, n));
+	reply_json(r, 200, server_json_benchmarks(rows, n));
 	server_benchmarks_free(rows, n);
 }
 
@@ -720,7 +607,7 @@ stddev_of(const double *x, size_t n, double m)
 
 void
 server_compare_runs(const double *a, size_t na, const double *b, size_t nb,
-    struct report_change *out)
+    struct server_change *out)
 {
 	struct stats_welch w;
 	struct stats_mwu u;
@@ -748,7 +635,7 @@ server_compare_runs(const double *a, size_t na, const double *b, size_t nb,
 
 /* Mark the significant changes between consecutive points. */
 static void
-mark_changes(struct report_point *pts, size_t n)
+mark_changes(struct server_point *pts, size_t n)
 {
 	size_t i;
 
@@ -764,7 +651,7 @@ history(struct server *s, const struct srv_req *q, struct srv_resp *r,
 	static const char *const known[] = {
 	    "label", "host", "since", "until", "limit", NULL};
 	struct bench_error err;
-	struct report_point *pts;
+	struct server_point *pts;
 	struct db_filter f;
 	size_t n;
 
@@ -783,7 +670,7 @@ history(struct server *s, const struct srv_req *q, struct srv_resp *r,
 		return;
 	}
 	mark_changes(pts, n);
-	reply_json(r, 200, report_server_history_json(name, pts, n));
+	reply_json(r, 200, server_json_history(name, pts, n));
 	server_points_free(pts, n);
 }
 
@@ -795,16 +682,15 @@ health(struct server *s, const struct srv_req *q, struct srv_resp *r)
 	if (n < 0)
 		reply_error(r, q, 503, "the database cannot be read");
 	else
-		reply_json(
-		    r, 200, report_server_health_json(PACKAGE_VERSION, n));
+		reply_json(r, 200, server_json_health(PACKAGE_VERSION, n));
 }
 
 static void
 page_index(struct server *s, const struct srv_req *q, struct srv_resp *r)
 {
 	struct bench_error err;
-	struct report_benchmark *rows;
-	struct report_point **trends;
+	struct server_benchmark *rows;
+	struct server_point **trends;
 	struct db_filter f;
 	size_t n, i, *nt, len;
 	char *page;
@@ -847,7 +733,7 @@ page_benchmark(struct server *s, const struct srv_req *q, struct srv_resp *r,
 	static const char *const known[] = {
 	    "label", "host", "since", "until", "limit", NULL};
 	struct bench_error err;
-	struct report_point *pts;
+	struct server_point *pts;
 	struct db_filter f;
 	char **hosts = NULL, **labels = NULL, *page;
 	size_t n, len;

@@ -862,10 +862,10 @@ bind_filter(sqlite3_stmt *st, const struct db_filter *f, int label, int host,
 
 int
 server_db_list(struct server_db *db, const struct db_filter *f,
-    struct report_stored **rows, size_t *n, struct bench_error *err)
+    struct server_stored **rows, size_t *n, struct bench_error *err)
 {
 	struct db_conn *c = conn_get(db, err);
-	struct report_stored *v = NULL, *r;
+	struct server_stored *v = NULL, *r;
 	sqlite3_stmt *st;
 	long long *seqs = NULL;
 	size_t i;
@@ -918,10 +918,10 @@ fail:
 }
 
 static void
-read_point(sqlite3_stmt *st, struct report_point *p, int samples)
+read_point(sqlite3_stmt *st, struct server_point *p, int samples)
 {
 	int m, col = HC_STATS;
-	struct report_metric_stats *s;
+	struct server_metric_stats *s;
 
 	memset(p, 0, sizeof(*p));
 	p->id = col_str(st, HC_ID);
@@ -958,10 +958,10 @@ read_point(sqlite3_stmt *st, struct report_point *p, int samples)
 
 int
 server_db_history(struct server_db *db, const struct db_filter *f, int samples,
-    struct report_point **pts, size_t *n, struct bench_error *err)
+    struct server_point **pts, size_t *n, struct bench_error *err)
 {
 	struct db_conn *c = conn_get(db, err);
-	struct report_point *v = NULL, tmp;
+	struct server_point *v = NULL, tmp;
 	sqlite3_stmt *st;
 	size_t i;
 	int rc;
@@ -998,12 +998,12 @@ server_db_history(struct server_db *db, const struct db_filter *f, int samples,
 }
 
 int
-server_db_benchmarks(struct server_db *db, struct report_benchmark **rows,
+server_db_benchmarks(struct server_db *db, struct server_benchmark **rows,
     size_t *n, struct bench_error *err)
 {
 	struct db_conn *c = conn_get(db, err);
-	struct report_benchmark *v = NULL;
-	struct report_point *pts;
+	struct server_benchmark *v = NULL;
+	struct server_point *pts;
 	struct db_filter f;
 	sqlite3_stmt *st;
 	size_t i, np;
@@ -1095,31 +1095,31 @@ server_db_count(struct server_db *db)
 }
 
 void
-server_rows_free(struct report_stored *rows, size_t n)
+server_rows_free(struct server_stored *rows, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		report_stored_clear(&rows[i]);
+		server_stored_clear(&rows[i]);
 	free(rows);
 }
 
 void
-server_points_free(struct report_point *pts, size_t n)
+server_points_free(struct server_point *pts, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		report_point_clear(&pts[i]);
+		server_point_clear(&pts[i]);
 	free(pts);
 }
 
 void
-server_benchmarks_free(struct report_benchmark *rows, size_t n)
+server_benchmarks_free(struct server_benchmark *rows, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		report_benchmark_clear(&rows[i]);
+		server_benchmark_clear(&rows[i]);
 	free(rows);
 }

@@ -122,7 +122,7 @@ bench_href(struct sbuf *b, const char *name)
 
 /* The change of a point against the previous one, as a table cell. */
 static void
-change_cell(struct sbuf *b, const struct report_change *c)
+change_cell(struct sbuf *b, const struct server_change *c)
 {
 	double pct;
 
@@ -147,7 +147,7 @@ change_cell(struct sbuf *b, const struct report_change *c)
 
 /* The newest significant change among the points, as a table cell. */
 static void
-last_change_cell(struct sbuf *b, const struct report_point *p, size_t n)
+last_change_cell(struct sbuf *b, const struct server_point *p, size_t n)
 {
 	char tb[32];
 	size_t i;
@@ -169,7 +169,7 @@ last_change_cell(struct sbuf *b, const struct report_point *p, size_t n)
 
 /* A small trend line of the means, with significant changes dotted. */
 static void
-sparkline(struct sbuf *b, const struct report_point *p, size_t n)
+sparkline(struct sbuf *b, const struct server_point *p, size_t n)
 {
 	double lo = INFINITY, hi = -INFINITY, x, y;
 	char tb[48];
@@ -223,12 +223,12 @@ sparkline(struct sbuf *b, const struct report_point *p, size_t n)
 }
 
 char *
-server_html_index(const struct report_benchmark *rows, size_t n,
-    struct report_point *const *trends, const size_t *n_trend, size_t *len)
+server_html_index(const struct server_benchmark *rows, size_t n,
+    struct server_point *const *trends, const size_t *n_trend, size_t *len)
 {
 	struct sbuf b = {NULL, 0, 0};
-	const struct report_point *last;
-	const struct report_metric_stats *w;
+	const struct server_point *last;
+	const struct server_metric_stats *w;
 	char t1[48], t2[48];
 	size_t i;
 
@@ -325,7 +325,7 @@ cy(const struct chart *c, double v)
 }
 
 static void
-polyline(struct sbuf *b, const struct chart *c, const struct report_point *p,
+polyline(struct sbuf *b, const struct chart *c, const struct server_point *p,
     int metric, const char *color, const char *dash, const char *cls)
 {
 	size_t i;
@@ -474,10 +474,10 @@ legend(struct sbuf *b)
 }
 
 static void
-chart(struct sbuf *b, const char *name, const struct report_point *p, size_t n)
+chart(struct sbuf *b, const char *name, const struct server_point *p, size_t n)
 {
 	struct chart c;
-	const struct report_metric_stats *w;
+	const struct server_metric_stats *w;
 	char tb[48], mb[48], cb[48];
 	double x, y, hi = 0, half;
 	size_t i;
@@ -564,7 +564,7 @@ chart(struct sbuf *b, const char *name, const struct report_point *p, size_t n)
 	}
 	/* Significant changes: a triangle pointing the way it went. */
 	for (i = 0; i < n; i++) {
-		const struct report_change *ch = &p[i].change;
+		const struct server_change *ch = &p[i].change;
 
 		if (!ch->significant)
 			continue;
@@ -614,7 +614,7 @@ select_box(struct sbuf *b, const char *name, const char *label,
 }
 
 static void
-changes_table(struct sbuf *b, const struct report_point *p, size_t n)
+changes_table(struct sbuf *b, const struct server_point *p, size_t n)
 {
 	size_t i, found = 0;
 	char tb[48], m1[48], m2[48];
@@ -634,7 +634,7 @@ changes_table(struct sbuf *b, const struct report_point *p, size_t n)
 	             "Whitney)</th><th>\xc3\x97 stddev</th></tr></thead>"
 	             "<tbody>\n");
 	for (i = n; i-- > 1;) {
-		const struct report_change *c = &p[i].change;
+		const struct server_change *c = &p[i].change;
 
 		if (!c->significant)
 			continue;
@@ -659,9 +659,9 @@ changes_table(struct sbuf *b, const struct report_point *p, size_t n)
 }
 
 static void
-baselines_table(struct sbuf *b, const struct report_point *p, size_t n)
+baselines_table(struct sbuf *b, const struct server_point *p, size_t n)
 {
-	const struct report_metric_stats *w;
+	const struct server_metric_stats *w;
 	char tb[48], b1[48], b2[48], b3[48], b4[48];
 	size_t i;
 
@@ -711,11 +711,11 @@ baselines_table(struct sbuf *b, const struct report_point *p, size_t n)
 
 char *
 server_html_benchmark(const char *name, const struct db_filter *f,
-    const struct report_point *pts, size_t n, char *const *hosts,
+    const struct server_point *pts, size_t n, char *const *hosts,
     char *const *labels, size_t *len)
 {
 	struct sbuf b = {NULL, 0, 0};
-	const struct report_metric_stats *w;
+	const struct server_metric_stats *w;
 	char t1[48], t2[48], m1[48], c1[48];
 	size_t i, nhosts = 0;
 

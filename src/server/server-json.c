@@ -1,6 +1,6 @@
 /*
  * server-json.c: the JSON documents of the results server's API
- * (reports/server-api.md): lists, histories, errors.  Compact output,
+ * (src/server/server-api.md): lists, histories, errors.  Compact output,
  * reals with 17 significant digits, keys in the order documented.
  */
 #include <config.h>
@@ -11,8 +11,8 @@
 
 #include <jansson.h>
 
+#include "bench.h"
 #include "server-json.h"
-#include "reports-int.h"
 
 #define DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(17))
 
@@ -20,6 +20,28 @@ static json_t *
 sbool3(int v)
 {
 	return v < 0 ? json_null() : json_boolean(v);
+}
+
+/* A JSON real, or null when x is not finite (NaN: "does not exist"). */
+static json_t *
+jreal(double x)
+{
+	return isfinite(x) ? json_real(x) : json_null();
+}
+
+/* A JSON string of s (null for NULL); invalid UTF-8 is repaired. */
+static json_t *
+jstr(const char *s)
+{
+	char *valid;
+	json_t *j;
+
+	if (s == NULL)
+		return json_null();
+	valid = report_utf8_fix(s);
+	j = json_string(valid);
+	free(valid);
+	return j;
 }
 
 /* Serialise and release root; a newline ends the text.  Aborts on OOM. */
@@ -34,58 +56,58 @@ finish(json_t *root)
 	if (text == NULL)
 		abort();
 	n = strlen(text);
-	text = reportp_xreallocarray(text, n + 2, 1);
+	text = xreallocarray(text, n + 2, 1);
 	text[n] = '\n';
 	text[n + 1] = '\0';
 	return text;
 }
 
 char *
-report_server_error_json(const char *message)
+server_json_error(const char *message)
 {
 	json_t *root = json_object();
 
-	json_object_set_new(root, "error", reportp_jstr(message));
+	json_object_set_new(root, "error", jstr(message));
 	return finish(root);
 }
 
 char *
-report_server_created_json(const char *id, int created)
+server_json_created(const char *id, int created)
 {
 	json_t *root = json_object();
 	json_t *url;
 	char *path;
 	size_t n = strlen(id) + 32;
 
-	path = reportp_xreallocarray(NULL, n, 1);
+	path = xreallocarray(NULL, n, 1);
 	snprintf(path, n, "/api/v1/baselines/%s", id);
-	json_object_set_new(root, "id", reportp_jstr(id));
+	json_object_set_new(root, "id", jstr(id));
 	json_object_set_new(
 	    root, "status", json_string(created ? "created" : "duplicate"));
-	url = reportp_jstr(path);
+	url = jstr(path);
 	json_object_set_new(root, "url", url);
 	free(path);
 	return finish(root);
 }
 
 char *
-report_server_deleted_json(const char *id)
+server_json_deleted(const char *id)
 {
 	json_t *root = json_object();
 
-	json_object_set_new(root, "id", reportp_jstr(id));
+	json_object_set_new(root, "id", jstr(id));
 	json_object_set_new(root, "status", json_string("deleted"));
 	return finish(root);
 }
 
 char *
-report_server_health_json(const char *version, long long baselines)
+server_json_health(const char *version, long long baselines)
 {
 	json_t *root = json_object();
 
 	json_object_set_new(root, "status", json_string("ok"));
-	json_object_set_new(root, "version", reportp_jstr(version));
-	json_object_set_new(root, "api", json_integer(REPORT_API_VERSION));
+	json_object_set_new(root, "version", jstr(version));
+	json_object_set_new(root, "api", json_integer(SERVER_API_VERSION));
 	json_object_set_new(
 	    root, "schema_version", json_integer(REPORT_SCHEMA_VERSION));
 	json_object_set_new(root, "baselines", json_integer(baselines));
@@ -93,35 +115,35 @@ report_server_health_json(const char *version, long long baselines)
 }
 
 static json_t *
-stored_json(const struct report_stored *r)
+stored_json(const struct server_stored *r)
 {
 	json_t *o = json_object(), *names = json_array();
 	size_t i;
 	char url[200];
 
-	json_object_set_new(o, "id", reportp_jstr(r->id));
-	json_object_set_new(o, "created", reportp_jstr(r->created));
-	json_object_set_new(o, "received", reportp_jstr(r->received));
-	json_object_set_new(o, "label", reportp_jstr(r->label));
-	json_object_set_new(o, "host", reportp_jstr(r->host));
-	json_object_set_new(o, "git_commit", reportp_jstr(r->git_commit));
+	json_object_set_new(o, "id", jstr(r->id));
+	json_object_set_new(o, "created", jstr(r->created));
+	json_object_set_new(o, "received", jstr(r->received));
+	json_object_set_new(o, "label", jstr(r->label));
+	json_object_set_new(o, "host", jstr(r->host));
+	json_object_set_new(o, "git_commit", jstr(r->git_commit));
 	json_object_set_new(o, "git_dirty", sbool3(r->git_dirty));
 	json_object_set_new(o, "complete", json_boolean(r->complete));
-	json_object_set_new(o, "tool_version", reportp_jstr(r->tool_version));
+	json_object_set_new(o, "tool_version", jstr(r->tool_version));
 	json_object_set_new(
 	    o, "schema_version", json_integer(r->schema_version));
 	json_object_set_new(o, "size", json_integer(r->size));
 	for (i = 0; r->benchmarks != NULL && r->benchmarks[i] != NULL; i++)
-		json_array_append_new(names, reportp_jstr(r->benchmarks[i]));
+		json_array_append_new(names, jstr(r->benchmarks[i]));
 	json_object_set_new(o, "benchmarks", names);
 	snprintf(url, sizeof(url), "/api/v1/baselines/%s",
 	    r->id != NULL ? r->id : "");
-	json_object_set_new(o, "url", reportp_jstr(url));
+	json_object_set_new(o, "url", jstr(url));
 	return o;
 }
 
 char *
-report_server_list_json(const struct report_stored *rows, size_t n)
+server_json_list(const struct server_stored *rows, size_t n)
 {
 	json_t *root = json_object(), *arr = json_array();
 	size_t i;
@@ -134,22 +156,22 @@ report_server_list_json(const struct report_stored *rows, size_t n)
 }
 
 static json_t *
-metric_json(const struct report_metric_stats *m)
+metric_json(const struct server_metric_stats *m)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "mean", reportp_jreal(m->mean));
-	json_object_set_new(o, "stddev", reportp_jreal(m->stddev));
-	json_object_set_new(o, "ci_low", reportp_jreal(m->ci_low));
-	json_object_set_new(o, "ci_high", reportp_jreal(m->ci_high));
-	json_object_set_new(o, "median", reportp_jreal(m->median));
-	json_object_set_new(o, "min", reportp_jreal(m->min));
-	json_object_set_new(o, "max", reportp_jreal(m->max));
+	json_object_set_new(o, "mean", jreal(m->mean));
+	json_object_set_new(o, "stddev", jreal(m->stddev));
+	json_object_set_new(o, "ci_low", jreal(m->ci_low));
+	json_object_set_new(o, "ci_high", jreal(m->ci_high));
+	json_object_set_new(o, "median", jreal(m->median));
+	json_object_set_new(o, "min", jreal(m->min));
+	json_object_set_new(o, "max", jreal(m->max));
 	return o;
 }
 
 static json_t *
-change_json(const struct report_change *c)
+change_json(const struct server_change *c)
 {
 	json_t *o;
 
@@ -157,24 +179,24 @@ change_json(const struct report_change *c)
 		return json_null();
 	o = json_object();
 	json_object_set_new(o, "significant", json_boolean(c->significant));
-	json_object_set_new(o, "ratio", reportp_jreal(c->ratio));
-	json_object_set_new(o, "p_welch", reportp_jreal(c->p_welch));
-	json_object_set_new(o, "p_mann_whitney", reportp_jreal(c->p_mwu));
-	json_object_set_new(o, "stddevs", reportp_jreal(c->stddev_rule));
+	json_object_set_new(o, "ratio", jreal(c->ratio));
+	json_object_set_new(o, "p_welch", jreal(c->p_welch));
+	json_object_set_new(o, "p_mann_whitney", jreal(c->p_mwu));
+	json_object_set_new(o, "stddevs", jreal(c->stddev_rule));
 	return o;
 }
 
 static json_t *
-point_json(const struct report_point *p, int with_change)
+point_json(const struct server_point *p, int with_change)
 {
 	json_t *o = json_object();
 	int m;
 
-	json_object_set_new(o, "id", reportp_jstr(p->id));
-	json_object_set_new(o, "created", reportp_jstr(p->created));
-	json_object_set_new(o, "label", reportp_jstr(p->label));
-	json_object_set_new(o, "host", reportp_jstr(p->host));
-	json_object_set_new(o, "git_commit", reportp_jstr(p->git_commit));
+	json_object_set_new(o, "id", jstr(p->id));
+	json_object_set_new(o, "created", jstr(p->created));
+	json_object_set_new(o, "label", jstr(p->label));
+	json_object_set_new(o, "host", jstr(p->host));
+	json_object_set_new(o, "git_commit", jstr(p->git_commit));
 	json_object_set_new(o, "complete", json_boolean(p->complete));
 	json_object_set_new(o, "n", json_integer((json_int_t)p->n));
 	json_object_set_new(o, "converged", sbool3(p->converged));
@@ -187,17 +209,17 @@ point_json(const struct report_point *p, int with_change)
 }
 
 char *
-report_server_benchmarks_json(const struct report_benchmark *rows, size_t n)
+server_json_benchmarks(const struct server_benchmark *rows, size_t n)
 {
 	json_t *root = json_object(), *arr = json_array(), *o;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		o = json_object();
-		json_object_set_new(o, "name", reportp_jstr(rows[i].name));
+		json_object_set_new(o, "name", jstr(rows[i].name));
 		json_object_set_new(
 		    o, "baselines", json_integer(rows[i].count));
-		json_object_set_new(o, "first", reportp_jstr(rows[i].first));
+		json_object_set_new(o, "first", jstr(rows[i].first));
 		json_object_set_new(
 		    o, "latest", point_json(&rows[i].latest, 0));
 		json_array_append_new(arr, o);
@@ -223,7 +245,7 @@ jb_add(struct jbuf *b, const char *s, size_t n)
 {
 	if (b->len + n + 1 > b->cap) {
 		b->cap = (b->len + n + 1) * 2;
-		b->p = reportp_xreallocarray(b->p, b->cap, 1);
+		b->p = xreallocarray(b->p, b->cap, 1);
 	}
 	memcpy(b->p + b->len, s, n);
 	b->len += n;
@@ -253,7 +275,7 @@ jb_str(struct jbuf *b, const char *s)
 	for (i = run = 0; i < n;) {
 		unsigned char c = (unsigned char)s[i];
 
-		len = c < 0x80 ? 1 : reportp_utf8_len(s + i, n - i);
+		len = c < 0x80 ? 1 : report_utf8_len(s + i, n - i);
 		if (len == 1 && c >= 0x20 && c != '"' && c != '\\') {
 			i++;
 			continue;
@@ -307,7 +329,7 @@ jb_key(struct jbuf *b, const char *key)
 }
 
 static void
-jb_metric(struct jbuf *b, const char *name, const struct report_metric_stats *m)
+jb_metric(struct jbuf *b, const char *name, const struct server_metric_stats *m)
 {
 	jb_add(b, ",", 1);
 	jb_key(b, name);
@@ -329,10 +351,10 @@ jb_metric(struct jbuf *b, const char *name, const struct report_metric_stats *m)
 }
 
 static void
-jb_point(struct jbuf *b, const struct report_point *p)
+jb_point(struct jbuf *b, const struct server_point *p)
 {
 	char num[32];
-	const struct report_change *c = &p->change;
+	const struct server_change *c = &p->change;
 	int m;
 
 	jb_puts(b, "{\"id\":");
@@ -374,8 +396,8 @@ jb_point(struct jbuf *b, const struct report_point *p)
 }
 
 char *
-report_server_history_json(
-    const char *benchmark, const struct report_point *points, size_t n)
+server_json_history(
+    const char *benchmark, const struct server_point *points, size_t n)
 {
 	struct jbuf b = {NULL, 0, 0};
 	char num[48];
@@ -396,43 +418,8 @@ report_server_history_json(
 	return b.p;
 }
 
-int
-report_server_error_text(const char *body, size_t len, char *buf, size_t size)
-{
-	json_t *root, *e;
-	const char *s;
-	size_t i;
-
-	if (size == 0)
-		return -1;
-	root = json_loadb(body, len, 0, NULL);
-	if (root == NULL)
-		return -1;
-	e = json_object_get(root, "error");
-	if (!json_is_string(e)) {
-		json_decref(root);
-		return -1;
-	}
-	s = json_string_value(e);
-	for (i = 0; s[i] != '\0' && i + 1 < size; i++)
-		buf[i] =
-		    (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-	buf[i] = '\0';
-	json_decref(root);
-	return 0;
-}
-
-int
-report_server_is_json(const char *text, size_t len)
-{
-	json_t *root = json_loadb(text, len, JSON_DECODE_ANY, NULL);
-
-	json_decref(root);
-	return root != NULL;
-}
-
 void
-report_stored_clear(struct report_stored *r)
+server_stored_clear(struct server_stored *r)
 {
 	size_t i;
 
@@ -457,7 +444,7 @@ report_stored_clear(struct report_stored *r)
 }
 
 void
-report_point_clear(struct report_point *p)
+server_point_clear(struct server_point *p)
 {
 	free(p->id);
 	p->id = NULL;
@@ -474,11 +461,11 @@ report_point_clear(struct report_point *p)
 }
 
 void
-report_benchmark_clear(struct report_benchmark *b)
+server_benchmark_clear(struct server_benchmark *b)
 {
 	free(b->name);
 	b->name = NULL;
 	free(b->first);
 	b->first = NULL;
-	report_point_clear(&b->latest);
+	server_point_clear(&b->latest);
 }

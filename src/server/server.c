@@ -130,7 +130,7 @@ respond(struct server *s, struct MHD_Connection *conn, const char *url,
 		memset(&r, 0, sizeof(r));
 		r.status = 400;
 		r.type = "application/json";
-		r.body = report_server_error_json("too many query parameters");
+		r.body = server_json_error("too many query parameters");
 		r.len = strlen(r.body);
 	} else
 		server_dispatch(s, &q, &r);

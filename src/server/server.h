@@ -23,24 +23,6 @@
 /* The longest token accepted, in a token file or a request. */
 #define SERVER_TOKEN_MAX 4096
 
-/* A growing string. */
-struct sbuf {
-	char *p;
-	size_t len;
-	size_t cap;
-};
-
-void sbuf_add(struct sbuf *b, const char *s, size_t n);
-void sbuf_puts(struct sbuf *b, const char *s);
-void sbuf_printf(struct sbuf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-/* Append s with & < > " ' escaped for HTML text and attributes. */
-void sbuf_html(struct sbuf *b, const char *s);
-/* Append s percent-encoded for a URL path segment or query value. */
-void sbuf_url(struct sbuf *b, const char *s);
-/* The string, owned by the caller now (never NULL). */
-char *sbuf_take(struct sbuf *b, size_t *len);
-
 /* Which baselines a query wants. */
 struct db_filter {
 	const char *benchmark; /* NULL: any */
@@ -79,25 +61,25 @@ int server_db_body(struct server_db *db, const char *id, char **body,
     size_t *len, struct bench_error *err);
 /* Baselines matching f, newest first (caller frees each and the array). */
 int server_db_list(struct server_db *db, const struct db_filter *f,
-    struct report_stored **rows, size_t *n, struct bench_error *err);
+    struct server_stored **rows, size_t *n, struct bench_error *err);
 /* Every benchmark with its count and newest point. */
-int server_db_benchmarks(struct server_db *db, struct report_benchmark **rows,
+int server_db_benchmarks(struct server_db *db, struct server_benchmark **rows,
     size_t *n, struct bench_error *err);
 /*
  * The newest f->limit points of benchmark f->benchmark, returned oldest
  * first, with every run's wall time when samples is set.
  */
 int server_db_history(struct server_db *db, const struct db_filter *f,
-    int samples, struct report_point **pts, size_t *n, struct bench_error *err);
+    int samples, struct server_point **pts, size_t *n, struct bench_error *err);
 /* The hosts and labels that hold a benchmark (NULL-terminated, sorted). */
 int server_db_facets(struct server_db *db, const char *benchmark, char ***hosts,
     char ***labels, struct bench_error *err);
 /* How many baselines are stored; -1 on error. */
 long long server_db_count(struct server_db *db);
 /* Free rows returned by the queries above. */
-void server_rows_free(struct report_stored *rows, size_t n);
-void server_points_free(struct report_point *pts, size_t n);
-void server_benchmarks_free(struct report_benchmark *rows, size_t n);
+void server_rows_free(struct server_stored *rows, size_t n);
+void server_points_free(struct server_point *pts, size_t n);
+void server_benchmarks_free(struct server_benchmark *rows, size_t n);
 
 /* server-api.c */
 
@@ -164,7 +146,7 @@ void server_resp_free(struct srv_resp *r);
  * out (out->computed 0 when either sample has fewer than 2 runs).
  */
 void server_compare_runs(const double *a, size_t na, const double *b, size_t nb,
-    struct report_change *out);
+    struct server_change *out);
 /* Print a line to the log (stderr), one thread at a time. */
 void server_log(struct server *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -172,11 +154,11 @@ void server_log(struct server *s, const char *fmt, ...)
 /* server-html.c */
 
 /* The front page: every benchmark with its recent trend. */
-char *server_html_index(const struct report_benchmark *rows, size_t n,
-    struct report_point *const *trends, const size_t *n_trend, size_t *len);
+char *server_html_index(const struct server_benchmark *rows, size_t n,
+    struct server_point *const *trends, const size_t *n_trend, size_t *len);
 /* A benchmark's page: chart, changes, baselines. */
 char *server_html_benchmark(const char *name, const struct db_filter *f,
-    const struct report_point *pts, size_t n, char *const *hosts,
+    const struct server_point *pts, size_t n, char *const *hosts,
     char *const *labels, size_t *len);
 /* A page that says what went wrong (status is in the title). */
 char *server_html_error(int status, const char *message, size_t *len);

@@ -24,7 +24,6 @@
 #include <curl/curl.h>
 
 #include "bench.h"
-#include "server-json.h"
 
 /* A reply larger than this is not a baseline we could use. */
 #define REPLY_MAX ((size_t)256 << 20)
@@ -214,28 +213,6 @@ http_client_free(struct http_client *c)
 	c->auth = NULL;
 }
 
-char *
-http_escape(const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char *out = xmalloc(strlen(s) * 3 + 1), *o = out;
-	unsigned char ch;
-
-	for (; *s != '\0'; s++) {
-		ch = (unsigned char)*s;
-		if (isalnum(ch) || ch == '-' || ch == '_' || ch == '.' ||
-		    ch == '~')
-			*o++ = (char)ch;
-		else {
-			*o++ = '%';
-			*o++ = hex[ch >> 4];
-			*o++ = hex[ch & 15];
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
 struct sink {
 	char *buf;
 	size_t len, cap;
@@ -322,19 +299,26 @@ reason(long status)
 	}
 }
 
-/* Sleep for s seconds; 0, or -1 when a signal of ours interrupted it. */
+/* Whether the caller wants the retries to stop (a signal, say). */
 static int
-backoff_sleep(double s)
+interrupted(const struct http_opts *o)
+{
+	return o->interrupted != NULL && o->interrupted() != 0;
+}
+
+/* Sleep for s seconds; 0, or -1 when the caller was interrupted. */
+static int
+backoff_sleep(const struct http_opts *o, double s)
 {
 	struct timespec ts;
 
 	ts.tv_sec = (time_t)s;
 	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
 	while (nanosleep(&ts, &ts) != 0) {
-		if (errno != EINTR || spawn_interrupted() != 0)
+		if (errno != EINTR || interrupted(o))
 			return -1;
 	}
-	return spawn_interrupted() != 0 ? -1 : 0;
+	return interrupted(o) ? -1 : 0;
 }
 
 /* A network error that another attempt cannot cure. */
@@ -364,7 +348,7 @@ static void
 reply_message(const struct http_reply *r, char *buf, size_t size)
 {
 	if (r->body != NULL &&
-	    report_server_error_text(r->body, r->len, buf, size) == 0)
+	    report_json_error_text(r->body, r->len, buf, size) == 0)
 		return;
 	snprintf(buf, size, "no message");
 }
@@ -432,7 +416,14 @@ attempt(struct http_client *c, const char *method, const char *url,
 	return rc;
 }
 
-int
+/*
+ * One request (method GET or POST, path below the base URL, with body for
+ * POST), retried with exponential backoff on network errors, 5xx, 408 and
+ * 429.  Returns 0 with r filled when the server gave a final answer (any
+ * status; the caller frees r->body), or BENCH_ERR_IO when it gave none
+ * after every attempt (err says why; r->status is the last 5xx, or 0).
+ */
+static int
 http_request(struct http_client *c, const char *method, const char *path,
     const char *body, size_t len, struct http_reply *r, struct bench_error *err)
 {
@@ -464,7 +455,7 @@ http_request(struct http_client *c, const char *method, const char *path,
 			wait = r->retry_after;
 		if (wait > BACKOFF_MAX)
 			wait = BACKOFF_MAX;
-		if (backoff_sleep(wait) != 0)
+		if (backoff_sleep(&c->o, wait) != 0)
 			break;
 		delay = delay * 2 < BACKOFF_MAX ? delay * 2 : BACKOFF_MAX;
 	}
@@ -532,24 +523,22 @@ http_fetch_latest(struct http_client *c, const char *label,
     const char *benchmark, char **text, size_t *len, struct bench_error *err)
 {
 	struct http_reply r;
-	char *path = NULL, *el = NULL, *eb = NULL;
+	struct sbuf q = {NULL, 0, 0};
+	char *path;
 	int rc;
 
 	*text = NULL;
 	*len = 0;
-	el = label != NULL ? http_escape(label) : NULL;
-	eb = benchmark != NULL ? http_escape(benchmark) : NULL;
-	xasprintf(&path, "/api/v1/baselines/latest%s%s%s%s%s",
-	    el != NULL || eb != NULL ? "?" : "", el != NULL ? "label=" : "",
-	    el != NULL ? el : "", el != NULL && eb != NULL ? "&" : "",
-	    eb != NULL ? "benchmark=" : "");
-	if (eb != NULL) {
-		char *full = NULL;
-
-		xasprintf(&full, "%s%s", path, eb);
-		free(path);
-		path = full;
+	sbuf_puts(&q, "/api/v1/baselines/latest");
+	if (label != NULL) {
+		sbuf_puts(&q, "?label=");
+		sbuf_url(&q, label);
 	}
+	if (benchmark != NULL) {
+		sbuf_puts(&q, label != NULL ? "&benchmark=" : "?benchmark=");
+		sbuf_url(&q, benchmark);
+	}
+	path = sbuf_take(&q, NULL);
 	rc = http_request(c, "GET", path, NULL, 0, &r, err);
 	if (rc == 0 && r.status == 200) {
 		*text = r.body;
@@ -569,7 +558,5 @@ http_fetch_latest(struct http_client *c, const char *label,
 		rc = refused(c, &r, err);
 	free(r.body);
 	free(path);
-	free(el);
-	free(eb);
 	return rc;
 }

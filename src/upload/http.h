@@ -7,7 +7,6 @@
 #ifndef BENCH_SRC_HTTP_H
 #define BENCH_SRC_HTTP_H
 
-#include <getopt.h>
 #include <stddef.h>
 
 #include "bench-error.h"
@@ -21,6 +20,8 @@ struct http_opts {
 	double timeout;         /* seconds for one attempt, all of it (60) */
 	unsigned retries;       /* attempts after the first (4) */
 	double retry_delay;     /* seconds before the first retry (1) */
+	/* Asked between attempts: non-zero stops the retries (NULL: never). */
+	int (*interrupted)(void);
 };
 
 /* A client: the resolved URL and token, and one libcurl handle. */
@@ -56,16 +57,6 @@ int http_client_init(
 /* Free what a client holds; safe on a zeroed or freed client. */
 void http_client_free(struct http_client *c);
 /*
- * One request (method GET or POST, path below the base URL, with body for
- * POST), retried with exponential backoff on network errors, 5xx, 408 and
- * 429.  Returns 0 with r filled when the server gave a final answer (any
- * status; the caller frees r->body), or BENCH_ERR_IO when it gave none
- * after every attempt (err says why; r->status is the last 5xx, or 0).
- */
-int http_request(struct http_client *c, const char *method, const char *path,
-    const char *body, size_t len, struct http_reply *r,
-    struct bench_error *err);
-/*
  * POST a baseline document to /api/v1/baselines.  Returns 0 when the server
  * stored it (*created 1 for 201, 0 for 200: it had it already),
  * BENCH_ERR_IO when no server answered (or kept answering 5xx), or
@@ -88,8 +79,6 @@ int http_post_baseline(struct http_client *c, const char *text, size_t len,
  */
 int http_fetch_latest(struct http_client *c, const char *label,
     const char *benchmark, char **text, size_t *len, struct bench_error *err);
-/* Percent-encode s for a URL path segment or query value (caller frees). */
-char *http_escape(const char *s);
 
 /* spool.c */
 
@@ -110,46 +99,15 @@ char **spool_list(const char *dir);
 /* Move a spooled file the server refused to dir/rejected/; 0 or -1. */
 int spool_reject(const char *dir, const char *path, char **moved);
 
-/* post.c: --post on the measuring commands and `bench-tests post`. */
+/* post.c: --post on the measuring commands (its options: cmd-post.c). */
 struct post_opts {
 	int enabled; /* --post */
 	struct http_opts http;
 	const char *spool_dir; /* --spool-dir */
 };
 
-/* The options post adds to measuring commands (merged into theirs). */
-extern const struct option post_options[];
-/* Their help lines. */
-extern const char *const post_usage[];
 /* Fill o with the defaults. */
 void post_opts_init(struct post_opts *o);
-/* Handle a post option (getopt code c); 0 when it is not one. */
-int post_option(struct post_opts *o, const char *cmd, int c, char *arg);
-/* Check the post options before anything is measured; usage errors exit 2. */
-void post_opts_check(struct post_opts *o, const char *cmd);
-/*
- * Check that a parsed baseline can be stored on a server: it has an id of
- * 1 to 128 letters, digits, '-', '_' and '.' (not starting with '.'), and a
- * "created" time in ISO 8601 (*t gets it in Unix seconds, may be NULL).
- * Returns 0 or BENCH_ERR_INVALID with err naming the field.
- */
-int post_check_identity(
-    const char *id, const char *created, double *t, struct bench_error *err);
-/*
- * Parse an ISO 8601 time: YYYY-MM-DD, optionally followed by THH:MM, :SS
- * and a fraction, and Z or +hh:mm (none means UTC).  Returns 0 and sets *t
- * (Unix seconds) or -1.
- */
-int post_parse_time(const char *s, double *t);
-/*
- * --post: deliver the baseline text (len bytes) with the given id: kept in
- * the spool first, sent, and taken out of the spool once the server has
- * it.  Prints what happened.  Returns 0 when delivered, 1 when it stays
- * spooled because no server answered, 2 when the server refused it (it
- * stays spooled too).
- */
-int post_deliver(
-    const struct post_opts *o, const char *id, const char *text, size_t len);
 /*
  * --post for the measuring commands: deliver b as --output has it.  Returns
  * what post_deliver returns; 0 when --post is off or no run finished.

@@ -456,3 +456,66 @@ Test(report_text, summary_says_whether_it_converged)
 	free(buf);
 	report_baseline_free(b);
 }
+
+Test(identity, iso8601_times)
+{
+	static const struct {
+		const char *s;
+		int ok;
+		double t;
+	} cases[] = {
+	    /* date -d @... -u checks these. */
+	    {"1970-01-01T00:00:00Z", 1, 0},
+	    {"2026-11-22T20:00:00Z", 1, 1795377600},
+	    {"2026-11-22", 1, 1795305600},
+	    {"2026-11-22T20:00", 1, 1795377600},
+	    {"2026-11-22 20:00:00", 1, 1795377600},
+	    {"2026-11-22T21:30:00+01:30", 1, 1795377600},
+	    {"2026-11-22T18:00:00-02:00", 1, 1795377600},
+	    {"2026-11-22T20:00:00.25Z", 1, 1795377600.25},
+	    {"2024-02-29", 1, 1709164800},
+	    {"2026-02-29", 0, 0},
+	    {"2026-13-01", 0, 0},
+	    {"2026-11-22T24:00:00Z", 0, 0},
+	    {"2026-11-22T20:00:00ZZ", 0, 0},
+	    {"2026-11-22T20:00:00.Z", 0, 0},
+	    {"22/11/2026", 0, 0},
+	    {"", 0, 0},
+	    {"2026-1-2", 0, 0},
+	};
+	size_t i;
+	double t;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		t = -1;
+		cr_expect_eq(report_parse_time(cases[i].s, &t) == 0,
+		    cases[i].ok, "'%s'", cases[i].s);
+		if (cases[i].ok)
+			cr_expect_float_eq(
+			    t, cases[i].t, 1e-6, "'%s': %.3f", cases[i].s, t);
+	}
+}
+
+Test(identity, ids_and_created_times)
+{
+	struct bench_error err;
+	double t;
+
+	cr_assert_eq(
+	    report_identity_check("3f2c1d2e-aaaa-4bbb-8ccc-0123456789ab",
+	        "2026-11-22T20:00:00Z", &t, &err),
+	    0);
+	cr_assert_float_eq(t, 1795377600, 1e-9);
+	cr_assert_neq(report_identity_check(NULL, "2026-11-22", NULL, &err), 0);
+	cr_assert_not_null(strstr(err.text, "id: missing"));
+	cr_assert_neq(
+	    report_identity_check("../etc", "2026-11-22", NULL, &err), 0);
+	cr_assert_neq(
+	    report_identity_check(".hidden", "2026-11-22", NULL, &err), 0);
+	cr_assert_neq(
+	    report_identity_check("a b", "2026-11-22", NULL, &err), 0);
+	cr_assert_neq(report_identity_check("ok", NULL, NULL, &err), 0);
+	cr_assert_not_null(strstr(err.text, "created: missing"));
+	cr_assert_neq(report_identity_check("ok", "yesterday", NULL, &err), 0);
+	cr_assert_not_null(strstr(err.text, "ISO 8601"));
+}

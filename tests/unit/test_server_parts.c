@@ -32,7 +32,7 @@ Test(server, compare_marks_only_what_all_three_rules_call_significant)
 	static const double overlap[] = {1.5, 2.5, 3.5, 4.5, 5.5};
 	static const double spread[] = {1, 2, 3, 4, 5};
 	static const double two_a[] = {1.0, 1.001}, two_b[] = {1.1, 1.101};
-	struct report_change c;
+	struct server_change c;
 
 	/* 20 % slower with a 1 % spread: every rule agrees. */
 	server_compare_runs(same_a, 5, slower, 5, &c);
@@ -112,67 +112,6 @@ Test(server, token_files_skip_comments_and_refuse_bad_lines)
 	unlink(path);
 }
 
-Test(server, iso8601_times)
-{
-	static const struct {
-		const char *s;
-		int ok;
-		double t;
-	} cases[] = {
-	    /* date -d @... -u checks these. */
-	    {"1970-01-01T00:00:00Z", 1, 0},
-	    {"2026-11-22T20:00:00Z", 1, 1795377600},
-	    {"2026-11-22", 1, 1795305600},
-	    {"2026-11-22T20:00", 1, 1795377600},
-	    {"2026-11-22 20:00:00", 1, 1795377600},
-	    {"2026-11-22T21:30:00+01:30", 1, 1795377600},
-	    {"2026-11-22T18:00:00-02:00", 1, 1795377600},
-	    {"2026-11-22T20:00:00.25Z", 1, 1795377600.25},
-	    {"2024-02-29", 1, 1709164800},
-	    {"2026-02-29", 0, 0},
-	    {"2026-13-01", 0, 0},
-	    {"2026-11-22T24:00:00Z", 0, 0},
-	    {"2026-11-22T20:00:00ZZ", 0, 0},
-	    {"2026-11-22T20:00:00.Z", 0, 0},
-	    {"22/11/2026", 0, 0},
-	    {"", 0, 0},
-	    {"2026-1-2", 0, 0},
-	};
-	size_t i;
-	double t;
-
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		t = -1;
-		cr_expect_eq(post_parse_time(cases[i].s, &t) == 0, cases[i].ok,
-		    "'%s'", cases[i].s);
-		if (cases[i].ok)
-			cr_expect_float_eq(
-			    t, cases[i].t, 1e-6, "'%s': %.3f", cases[i].s, t);
-	}
-}
-
-Test(server, identities)
-{
-	struct bench_error err;
-	double t;
-
-	cr_assert_eq(post_check_identity("3f2c1d2e-aaaa-4bbb-8ccc-0123456789ab",
-	                 "2026-11-22T20:00:00Z", &t, &err),
-	    0);
-	cr_assert_float_eq(t, 1795377600, 1e-9);
-	cr_assert_neq(post_check_identity(NULL, "2026-11-22", NULL, &err), 0);
-	cr_assert_not_null(strstr(err.text, "id: missing"));
-	cr_assert_neq(
-	    post_check_identity("../etc", "2026-11-22", NULL, &err), 0);
-	cr_assert_neq(
-	    post_check_identity(".hidden", "2026-11-22", NULL, &err), 0);
-	cr_assert_neq(post_check_identity("a b", "2026-11-22", NULL, &err), 0);
-	cr_assert_neq(post_check_identity("ok", NULL, NULL, &err), 0);
-	cr_assert_not_null(strstr(err.text, "created: missing"));
-	cr_assert_neq(post_check_identity("ok", "yesterday", NULL, &err), 0);
-	cr_assert_not_null(strstr(err.text, "ISO 8601"));
-}
-
 Test(server, html_and_url_escaping)
 {
 	struct sbuf b = {NULL, 0, 0};
@@ -184,7 +123,8 @@ Test(server, html_and_url_escaping)
 	    "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; "
 	    "&quot;q&quot;\xef\xbf\xbd");
 	free(s);
-	e = http_escape("a b/c?d=e&f%~._-");
+	sbuf_url(&b, "a b/c?d=e&f%~._-");
+	e = sbuf_take(&b, NULL);
 	cr_assert_str_eq(e, "a%20b%2Fc%3Fd%3De%26f%25~._-");
 	free(e);
 	sbuf_printf(&b, "%0300d|", 7);
@@ -195,17 +135,15 @@ Test(server, html_and_url_escaping)
 
 Test(server, api_json_round_trips_the_error_message)
 {
-	char *j = report_server_error_json("bad \"thing\"\nhere"), buf[64];
+	char *j = server_json_error("bad \"thing\"\nhere"), buf[64];
 
-	cr_assert_eq(
-	    report_server_error_text(j, strlen(j), buf, sizeof(buf)), 0);
+	cr_assert_eq(report_json_error_text(j, strlen(j), buf, sizeof(buf)), 0);
 	cr_assert_str_eq(buf, "bad \"thing\"?here");
 	free(j);
-	cr_assert_eq(
-	    report_server_error_text("<html>", 6, buf, sizeof(buf)), -1);
-	cr_assert(report_server_is_json("[1]", 3));
-	cr_assert_not(report_server_is_json("[1", 2));
-	j = report_server_created_json("abc", 1);
+	cr_assert_eq(report_json_error_text("<html>", 6, buf, sizeof(buf)), -1);
+	cr_assert(report_json_valid("[1]", 3));
+	cr_assert_not(report_json_valid("[1", 2));
+	j = server_json_created("abc", 1);
 	cr_assert_str_eq(j, "{\"id\":\"abc\",\"status\":\"created\","
 	                    "\"url\":\"/api/v1/baselines/abc\"}\n");
 	free(j);
