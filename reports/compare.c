@@ -71,55 +71,49 @@ mwu_min_p(size_t m, size_t n)
 	return 2.0 / c;
 }
 
-static void
-compare_metric(const struct bench_result *b, const struct bench_result *a,
+void
+report_compare_samples(const double *x, size_t nx, const double *y, size_t ny,
     enum bench_metric m, const struct cmp_opts *o, struct cmp_metric *cm)
 {
-	double *x, *y, alpha = o->alpha;
-	size_t i;
+	double alpha = o->alpha;
 	char fmt_d[32], fmt_n[32];
 	struct report_style plain = {0, 0};
 
 	memset(cm, 0, sizeof(*cm));
-	cm->before = b->st[m];
-	cm->after = a->st[m];
+	cm->verdict = CMP_UNKNOWN;
+	cm->before.mean = cm->after.mean = NAN;
+	if (nx > 0)
+		(void)stats_summarize(x, nx, o->ci_level,
+		    STATS_OUTLIER_THRESHOLD, &cm->before, NULL);
+	if (ny > 0)
+		(void)stats_summarize(y, ny, o->ci_level,
+		    STATS_OUTLIER_THRESHOLD, &cm->after, NULL);
 	cm->diff = cm->after.mean - cm->before.mean;
 	cm->change = cm->before.mean > 0 ? cm->diff / cm->before.mean : NAN;
-	cm->verdict = CMP_UNKNOWN;
-	if (b->n_runs < 2 || a->n_runs < 2) {
+	if (nx < 2 || ny < 2) {
 		snprintf(cm->rule, sizeof(cm->rule),
-		    "untested: %zu and %zu runs (at least 2 on each side)",
-		    b->n_runs, a->n_runs);
+		    "untested: %zu and %zu runs (at least 2 on each side)", nx,
+		    ny);
 		return;
 	}
 	cm->noise = 2 * fmax(cm->before.stddev, cm->after.stddev);
 
-	x = reportp_xreallocarray(NULL, b->n_runs, sizeof(*x));
-	y = reportp_xreallocarray(NULL, a->n_runs, sizeof(*y));
-	for (i = 0; i < b->n_runs; i++)
-		x[i] = report_run_metric(&b->runs[i], m);
-	for (i = 0; i < a->n_runs; i++)
-		y[i] = report_run_metric(&a->runs[i], m);
-	cm->tested =
-	    stats_welch_test(x, b->n_runs, y, a->n_runs, o->ci_level,
-	        &cm->welch, NULL) == 0 &&
-	    stats_mann_whitney(x, b->n_runs, y, a->n_runs, &cm->mwu, NULL) == 0;
-	if (stats_ratio_ci(x, b->n_runs, y, a->n_runs, o->ci_level, &cm->ratio,
-	        NULL) != 0) {
+	cm->tested = stats_welch_test(
+	                 x, nx, y, ny, o->ci_level, &cm->welch, NULL) == 0 &&
+	             stats_mann_whitney(x, nx, y, ny, &cm->mwu, NULL) == 0;
+	if (stats_ratio_ci(x, nx, y, ny, o->ci_level, &cm->ratio, NULL) != 0) {
 		cm->ratio.ratio = cm->before.mean > 0
 		                      ? cm->after.mean / cm->before.mean
 		                      : NAN;
 		cm->ratio.ci_low = cm->ratio.ci_high = NAN;
 		cm->ratio.bounded = 0;
 	}
-	free(x);
-	free(y);
 	if (!cm->tested) {
 		snprintf(cm->rule, sizeof(cm->rule),
 		    "untested: the tests could not be computed");
 		return;
 	}
-	cm->mwu_can_reject = mwu_min_p(b->n_runs, a->n_runs) < alpha;
+	cm->mwu_can_reject = mwu_min_p(nx, ny) < alpha;
 
 	report_fmt_time(fmt_d, sizeof(fmt_d), fabs(cm->diff), 0, &plain);
 	report_fmt_time(fmt_n, sizeof(fmt_n), cm->noise, 0, &plain);
@@ -147,6 +141,29 @@ compare_metric(const struct bench_result *b, const struct bench_result *a,
 		    "%.3g, both < %g",
 		    fmt_d, fmt_n, cm->welch.p, cm->mwu.p, alpha);
 	}
+}
+
+/* One metric of one benchmark: its runs, compared. */
+static void
+compare_metric(const struct bench_result *b, const struct bench_result *a,
+    enum bench_metric m, const struct cmp_opts *o, struct cmp_metric *cm)
+{
+	double *x, *y;
+	size_t i;
+
+	x = reportp_xreallocarray(NULL, b->n_runs + 1, sizeof(*x));
+	y = reportp_xreallocarray(NULL, a->n_runs + 1, sizeof(*y));
+	for (i = 0; i < b->n_runs; i++)
+		x[i] = report_run_metric(&b->runs[i], m);
+	for (i = 0; i < a->n_runs; i++)
+		y[i] = report_run_metric(&a->runs[i], m);
+	report_compare_samples(x, b->n_runs, y, a->n_runs, m, o, cm);
+	/* The summaries as each baseline states them (its own confidence
+	   level and outlier threshold); the means are the same. */
+	cm->before = b->st[m];
+	cm->after = a->st[m];
+	free(x);
+	free(y);
 }
 
 static void

@@ -409,6 +409,20 @@ struct comparison {
 	int has_profiles; /* both baselines carry a profile */
 };
 
+/* The defaults of compare, check and the server's change markers. */
+#define REPORT_CMP_ALPHA 0.05
+#define REPORT_CMP_CI    0.95
+
+/*
+ * The decision on one metric: the runs before (x, nx values) against the
+ * runs after (y, ny).  Fills cm: both summaries, the tests, the ratio with
+ * its interval, the verdict and the rule that decided (untested with fewer
+ * than 2 runs on a side).  The one rule compare, check and the results
+ * server's markers share; m only chooses how the rule text formats.
+ */
+void report_compare_samples(const double *x, size_t nx, const double *y,
+    size_t ny, enum bench_metric m, const struct cmp_opts *o,
+    struct cmp_metric *cm);
 /*
  * Compare every benchmark present in both baselines (matched by name).  A
  * change is significant only when |diff| exceeds twice the larger stddev

@@ -178,7 +178,8 @@ cmd_check_exec(int argc, char **argv)
 	struct session_opts o;
 	struct session s;
 	struct option *options;
-	struct cmp_opts co = {.alpha = 0.05, .ci_level = 0.95};
+	struct cmp_opts co = {
+	    .alpha = REPORT_CMP_ALPHA, .ci_level = REPORT_CMP_CI};
 	struct cmp_gate gate = {.warn = 0.15};
 	struct baseline *stored = NULL, *result = NULL, *loaded = NULL;
 	struct comparison *c = NULL;

@@ -106,7 +106,8 @@ cmd_emit_comparison(const struct comparison *c, const struct cmp_gate *g,
 static int
 cmd_compare_exec(int argc, char **argv)
 {
-	struct cmp_opts co = {.alpha = 0.05, .ci_level = 0.95};
+	struct cmp_opts co = {
+	    .alpha = REPORT_CMP_ALPHA, .ci_level = REPORT_CMP_CI};
 	struct baseline *before = NULL, *after = NULL;
 	struct comparison *c = NULL;
 	struct bench_error err;

@@ -26,7 +26,8 @@
 #include "server.h"
 
 enum {
-	OPT_DB = 1300,
+	OPT_ALPHA = 1300,
+	OPT_DB,
 	OPT_LISTEN,
 	OPT_TOKEN_FILE,
 	OPT_READ_TOKEN,
@@ -55,6 +56,8 @@ static const char *const serve_usage[] = {
     "      --max-body SIZE     refuse larger uploads with 413 (default 16MiB;",
     "                          K, M, G, KiB, MiB, GiB)",
     "      --threads N         threads serving requests (default 4)",
+    "      --alpha A           significance level of the page's change",
+    "                          markers, the rule of `compare` (default 0.05)",
     "  -q, --quiet             no access log",
     "  -h, --help              this help", "",
     "The URL it serves is printed on standard output; the access log goes",
@@ -64,6 +67,7 @@ static const char *const serve_usage[] = {
     "the address could not be used.", NULL};
 
 static const struct option serve_options[] = {
+    {"alpha", required_argument, NULL, OPT_ALPHA},
     {"db", required_argument, NULL, OPT_DB}, {"help", no_argument, NULL, 'h'},
     {"listen", required_argument, NULL, OPT_LISTEN},
     {"max-body", required_argument, NULL, OPT_MAX_BODY},
@@ -287,6 +291,7 @@ cmd_serve_exec(int argc, char **argv)
 	unsigned threads = 4;
 	int c, fd, status, quiet = 0, read_needs = 0, loopback = 0;
 	size_t max_body = SERVER_MAX_BODY, nw, nr;
+	double alpha = REPORT_CMP_ALPHA;
 
 	optind = 1;
 	opterr = 0;
@@ -301,6 +306,9 @@ cmd_serve_exec(int argc, char **argv)
 			break;
 		case 'Q':
 			quiet = 0;
+			break;
+		case OPT_ALPHA:
+			alpha = cmd_parse_fraction("--alpha", optarg);
 			break;
 		case OPT_DB:
 			db = optarg;
@@ -349,6 +357,8 @@ cmd_serve_exec(int argc, char **argv)
 	memset(&s, 0, sizeof(s));
 	s.max_body = max_body;
 	s.quiet = quiet;
+	s.cmp.alpha = alpha;
+	s.cmp.ci_level = REPORT_CMP_CI;
 	pthread_rwlock_init(&s.lock, NULL);
 	pthread_mutex_init(&s.log_lock, NULL);
 	if (load_tokens(&s.tokens) != 0)

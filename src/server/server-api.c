@@ -18,17 +18,14 @@
 #include <string.h>
 
 #include "server.h"
-#include "stats.h"
 
-#define LIST_DEFAULT      100
-#define LIST_MAX          1000
-#define HISTORY_DEFAULT   1000
-#define HISTORY_MAX       100000
-#define PAGE_DEFAULT      200
-#define PAGE_MAX          10000
-#define TREND_POINTS      30
-#define SIGNIFICANCE      0.05
-#define STDDEV_MULTIPLIER 2.0
+#define LIST_DEFAULT    100
+#define LIST_MAX        1000
+#define HISTORY_DEFAULT 1000
+#define HISTORY_MAX     100000
+#define PAGE_DEFAULT    200
+#define PAGE_MAX        10000
+#define TREND_POINTS    30
 
 /* ---------------------------------------------------------------- tokens */
 
@@ -583,65 +580,35 @@ list_benchmarks(struct server *s, const struct srv_req *q, struct srv_resp *r)
 	server_benchmarks_free(rows, n);
 }
 
-static double
-mean_of(const double *x, size_t n)
-{
-	double s = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		s += x[i];
-	return s / (double)n;
-}
-
-static double
-stddev_of(const double *x, size_t n, double m)
-{
-	double s = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		s += (x[i] - m) * (x[i] - m);
-	return sqrt(s / (double)(n - 1));
-}
-
 void
-server_compare_runs(const double *a, size_t na, const double *b, size_t nb,
-    struct server_change *out)
+server_mark_changes(
+    const struct cmp_opts *o, struct server_point *pts, size_t n)
 {
-	struct stats_welch w;
-	struct stats_mwu u;
-	double ma, mb, sd, diff;
-
-	memset(out, 0, sizeof(*out));
-	out->ratio = out->p_welch = out->p_mwu = out->stddev_rule = NAN;
-	if (a == NULL || b == NULL || na < 2 || nb < 2)
-		return;
-	if (stats_welch_test(a, na, b, nb, 0.95, &w, NULL) != 0 ||
-	    stats_mann_whitney(a, na, b, nb, &u, NULL) != 0)
-		return;
-	ma = mean_of(a, na);
-	mb = mean_of(b, nb);
-	sd = fmax(stddev_of(a, na, ma), stddev_of(b, nb, mb));
-	diff = fabs(mb - ma);
-	out->computed = 1;
-	out->ratio = ma != 0 ? mb / ma : NAN;
-	out->p_welch = w.p;
-	out->p_mwu = u.p;
-	out->stddev_rule = sd > 0 ? diff / sd : (diff > 0 ? INFINITY : 0);
-	out->significant = diff > STDDEV_MULTIPLIER * sd &&
-	                   w.p < SIGNIFICANCE && u.p < SIGNIFICANCE;
-}
-
-/* Mark the significant changes between consecutive points. */
-static void
-mark_changes(struct server_point *pts, size_t n)
-{
+	struct cmp_metric cm;
+	struct server_change *c;
+	double sd;
 	size_t i;
 
-	for (i = 1; i < n; i++)
-		server_compare_runs(pts[i - 1].wall, pts[i - 1].n, pts[i].wall,
-		    pts[i].n, &pts[i].change);
+	for (i = 0; i < n; i++) {
+		c = &pts[i].change;
+		memset(c, 0, sizeof(*c));
+		c->ratio = c->p_welch = c->p_mwu = c->stddev_rule = NAN;
+		if (i == 0 || pts[i - 1].wall == NULL || pts[i].wall == NULL)
+			continue;
+		report_compare_samples(pts[i - 1].wall, pts[i - 1].n,
+		    pts[i].wall, pts[i].n, METRIC_WALL, o, &cm);
+		if (!cm.tested)
+			continue;
+		sd = cm.noise / 2;
+		c->computed = 1;
+		c->significant =
+		    cm.verdict == CMP_FASTER || cm.verdict == CMP_SLOWER;
+		c->ratio = cm.ratio.ratio;
+		c->p_welch = cm.welch.p;
+		c->p_mwu = cm.mwu.p;
+		c->stddev_rule =
+		    sd > 0 ? fabs(cm.diff) / sd : (cm.diff != 0 ? INFINITY : 0);
+	}
 }
 
 static void
@@ -669,7 +636,7 @@ history(struct server *s, const struct srv_req *q, struct srv_resp *r,
 		server_points_free(pts, n);
 		return;
 	}
-	mark_changes(pts, n);
+	server_mark_changes(&s->cmp, pts, n);
 	reply_json(r, 200, server_json_history(name, pts, n));
 	server_points_free(pts, n);
 }
@@ -711,7 +678,7 @@ page_index(struct server *s, const struct srv_req *q, struct srv_resp *r)
 		if (server_db_history(s->db, &f, 1, &trends[i], &nt[i], &err) !=
 		    0)
 			break;
-		mark_changes(trends[i], nt[i]);
+		server_mark_changes(&s->cmp, trends[i], nt[i]);
 	}
 	if (i < n)
 		db_failed(s, q, r, &err);
@@ -754,7 +721,7 @@ page_benchmark(struct server *s, const struct srv_req *q, struct srv_resp *r,
 	    isnan(f.until))
 		reply_error(r, q, 404, "no benchmark named '%.200s'", name);
 	else {
-		mark_changes(pts, n);
+		server_mark_changes(&s->cmp, pts, n);
 		page = server_html_benchmark(
 		    name, &f, pts, n, hosts, labels, &len);
 		reply(r, 200, "text/html; charset=utf-8", page, len);

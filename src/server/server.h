@@ -121,6 +121,7 @@ struct server {
 	struct server_tokens tokens;
 	int quiet;
 	pthread_mutex_t log_lock;
+	struct cmp_opts cmp; /* the change markers: compare's rule, --alpha */
 };
 
 /*
@@ -140,13 +141,12 @@ void server_dispatch(
 /* Free what a response holds. */
 void server_resp_free(struct srv_resp *r);
 /*
- * The rule of `compare`, on two consecutive baselines' wall times: a
- * change counts when it exceeds twice the larger standard deviation and
- * both Welch's t-test and the Mann-Whitney U test give p < 0.05.  Fills
- * out (out->computed 0 when either sample has fewer than 2 runs).
+ * Mark each point's change against the one before it (every run's wall
+ * time loaded) by the rule of compare and check, report_compare_samples,
+ * with the options o (serve --alpha).
  */
-void server_compare_runs(const double *a, size_t na, const double *b, size_t nb,
-    struct server_change *out);
+void server_mark_changes(
+    const struct cmp_opts *o, struct server_point *pts, size_t n);
 /* Print a line to the log (stderr), one thread at a time. */
 void server_log(struct server *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

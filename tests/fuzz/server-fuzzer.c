@@ -50,6 +50,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	pthread_mutex_init(&srv.log_lock, NULL);
 	srv.quiet = 1;
 	srv.max_body = 1 << 20;
+	srv.cmp.alpha = REPORT_CMP_ALPHA;
+	srv.cmp.ci_level = REPORT_CMP_CI;
 	srv.tokens.write = write_tokens;
 	srv.tokens.read = read_tokens;
 	srv.db = server_db_open(db, &err);

@@ -1,7 +1,7 @@
 /*
  * test_server_parts.c: the pieces of the results server and its client that
- * need no network: the rule for significant changes, tokens, times, identities,
- * escaping, the API's JSON, and the dispatcher on a real database file.
+ * need no network: the change markers (compare's rule), tokens, escaping,
+ * the API's JSON, and the dispatcher on a real database file.
  */
 #include <config.h>
 
@@ -25,17 +25,49 @@ setup(void)
 
 TestSuite(server, .init = setup);
 
-Test(server, compare_marks_only_what_all_three_rules_call_significant)
+/* Two consecutive points of a history holding the runs a and b. */
+static struct server_change
+marked(const struct cmp_opts *o, const double *a, size_t na, const double *b,
+    size_t nb)
+{
+	struct server_point p[2];
+
+	memset(p, 0, sizeof(p));
+	p[0].wall = (double *)a;
+	p[0].n = na;
+	p[1].wall = (double *)b;
+	p[1].n = nb;
+	server_mark_changes(o, p, 2);
+	cr_assert_not(p[0].change.computed, "the first point has no change");
+	return p[1].change;
+}
+
+/* The marker says significant exactly when compare's rule says so. */
+static void
+agrees_with_compare(const struct cmp_opts *o, const double *a, size_t na,
+    const double *b, size_t nb, const struct server_change *c)
+{
+	struct cmp_metric cm;
+
+	report_compare_samples(a, na, b, nb, METRIC_WALL, o, &cm);
+	cr_assert_eq(c->computed, cm.tested);
+	cr_assert_eq(c->significant,
+	    cm.verdict == CMP_FASTER || cm.verdict == CMP_SLOWER);
+}
+
+Test(server, markers_are_the_decision_of_compare)
 {
 	static const double same_a[] = {1.00, 1.01, 0.99, 1.005, 1.02};
 	static const double slower[] = {1.20, 1.21, 1.19, 1.22, 1.205};
 	static const double overlap[] = {1.5, 2.5, 3.5, 4.5, 5.5};
 	static const double spread[] = {1, 2, 3, 4, 5};
 	static const double two_a[] = {1.0, 1.001}, two_b[] = {1.1, 1.101};
+	struct cmp_opts o = {.alpha = REPORT_CMP_ALPHA, .ci_level = 0.95};
+	struct cmp_opts strict = {.alpha = 0.001, .ci_level = 0.95};
 	struct server_change c;
 
 	/* 20 % slower with a 1 % spread: every rule agrees. */
-	server_compare_runs(same_a, 5, slower, 5, &c);
+	c = marked(&o, same_a, 5, slower, 5);
 	cr_assert(c.computed);
 	cr_assert(c.significant);
 	cr_assert_float_eq(c.ratio, 1.205 / 1.005, 1e-12);
@@ -43,28 +75,36 @@ Test(server, compare_marks_only_what_all_three_rules_call_significant)
 	/* Exact Mann-Whitney, 5 v 5, complete separation: 2 / C(10,5). */
 	cr_assert_float_eq(c.p_mwu, 2.0 / 252.0, 1e-12);
 	cr_assert_gt(c.stddev_rule, 2);
+	agrees_with_compare(&o, same_a, 5, slower, 5, &c);
+	/* serve --alpha 0.001: 2/252 is not below it any more. */
+	c = marked(&strict, same_a, 5, slower, 5);
+	cr_assert(c.computed);
+	cr_assert_not(c.significant);
+	agrees_with_compare(&strict, same_a, 5, slower, 5, &c);
 
 	/* Shifted by 0.5 with a stddev of 1.58: under 2 stddev. */
-	server_compare_runs(spread, 5, overlap, 5, &c);
+	c = marked(&o, spread, 5, overlap, 5);
 	cr_assert(c.computed);
 	cr_assert_not(c.significant);
 	cr_assert_float_eq(c.stddev_rule, 0.5 / sqrt(2.5), 1e-12);
+	agrees_with_compare(&o, spread, 5, overlap, 5, &c);
 
 	/*
 	 * Two runs each: Welch's p is tiny and the gap is 140 stddev, but
 	 * the smallest two-sided Mann-Whitney p for 2 v 2 is 2/6: not
 	 * significant, as compare would say.
 	 */
-	server_compare_runs(two_a, 2, two_b, 2, &c);
+	c = marked(&o, two_a, 2, two_b, 2);
 	cr_assert(c.computed);
 	cr_assert_lt(c.p_welch, 0.05);
 	cr_assert_float_eq(c.p_mwu, 1.0 / 3.0, 1e-12);
 	cr_assert_not(c.significant);
+	agrees_with_compare(&o, two_a, 2, two_b, 2, &c);
 
 	/* Too few runs: nothing computed. */
-	server_compare_runs(same_a, 1, slower, 5, &c);
+	c = marked(&o, same_a, 1, slower, 5);
 	cr_assert_not(c.computed);
-	server_compare_runs(NULL, 0, slower, 5, &c);
+	c = marked(&o, NULL, 0, slower, 5);
 	cr_assert_not(c.computed);
 }
 
@@ -182,6 +222,8 @@ Test(server, dispatch_on_a_real_database)
 	cr_assert_not_null(mkdtemp(dir));
 	cr_assert(asprintf(&db, "%s/r.sqlite", dir) > 0);
 	memset(&s, 0, sizeof(s));
+	s.cmp.alpha = REPORT_CMP_ALPHA;
+	s.cmp.ci_level = REPORT_CMP_CI;
 	pthread_rwlock_init(&s.lock, NULL);
 	pthread_mutex_init(&s.log_lock, NULL);
 	s.quiet = 1;
