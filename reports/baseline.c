@@ -28,7 +28,8 @@ report_baseline_create(void)
 	return b;
 }
 
-void
+/* Free the fields of a result (not the struct itself). */
+static void
 report_result_clear(struct bench_result *r)
 {
 	if (r == NULL)

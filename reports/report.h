@@ -241,8 +241,6 @@ struct bench_result *report_baseline_add_result(struct baseline *b);
 /* Look a result up by name; NULL if absent. */
 struct bench_result *report_baseline_find(
     const struct baseline *b, const char *name);
-/* Free the fields of a result (not the struct itself). */
-void report_result_clear(struct bench_result *r);
 /* Value of metric m of run r (seconds or bytes). */
 double report_run_metric(const struct bench_run *r, enum bench_metric m);
 /* Recompute r->st and r->outliers from r->runs; 0 or a bench_status. */

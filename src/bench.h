@@ -62,8 +62,6 @@ int file_write_atomic(const char *path, const char *data, size_t len);
 int file_check_writable(const char *path);
 /* The absolute, resolved form of path (caller frees), NULL on failure. */
 char *file_realpath(const char *path);
-/* A directory for scratch files: $TMPDIR or /tmp. */
-const char *file_tmpdir(void);
 /* The last max_lines lines of an open file descriptor, caller frees. */
 char *file_tail(int fd, size_t max_lines);
 
@@ -253,8 +251,6 @@ void session_opts_check(struct session_opts *o, const char *cmd);
 struct baseline *session_load_baseline(const char *path, int *missing);
 /* own options followed by the shared ones (caller frees the array). */
 struct option *session_merge_options(const struct option *own);
-/* 1 when argv[0] names cargo. */
-int session_is_cargo(const char *arg0);
 /*
  * Resolve the workspace (with needs_cargo, it must hold a Cargo.toml and
  * cargo must be on PATH), check the output path, open the log, record the
@@ -280,8 +276,6 @@ int session_prebuild(struct session *s, char *const *argv, const char *display);
 /* Measure argv as benchmark name (NULL: the command); an exit status. */
 int session_measure(struct session *s, const char *name, char *const *argv,
     struct bench_result **out);
-/* Write the baseline to path (not when no run finished); 0 or -1. */
-int session_write(struct session *s, const char *path);
 /* Write --output, end what is left, free; returns the final status. */
 int session_close(struct session *s, int status);
 
@@ -289,8 +283,6 @@ int session_close(struct session *s, int status);
 
 /* cargo metadata of the workspace ws, parsed; NULL after an error message. */
 struct cargo_workspace *cargo_metadata(const char *ws);
-/* Our environment plus RUSTC_BOOTSTRAP=1 (free the array, not the strings). */
-char **cargo_env_bootstrap(void);
 /*
  * The per-test pass: `cargo test SELECT... -- --format json --report-time`
  * (untimed), parsed into a report (caller frees); NULL after a message.

@@ -57,7 +57,9 @@ cargo_metadata(const char *ws)
 	return meta;
 }
 
-char **
+/* Our environment plus RUSTC_BOOTSTRAP=1 (free the array, not the
+ * strings). */
+static char **
 cargo_env_bootstrap(void)
 {
 	size_t n = strv_len(environ), i, k = 0;

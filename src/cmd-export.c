@@ -78,13 +78,30 @@ read_stdin(size_t max, size_t *len)
 	return buf;
 }
 
+/* "markdown, csv, hyperfine or bmf", from reports/' table, into buf. */
+static const char *
+format_list(char buf[128])
+{
+	size_t len = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < REPORT_EXPORT_COUNT && len < 128; i++)
+		len += (size_t)snprintf(buf + len, 128 - len, "%s%s",
+		    i == 0                         ? ""
+		    : i == REPORT_EXPORT_COUNT - 1 ? " or "
+		                                   : ", ",
+		    report_export_format_name((enum report_export_format)i));
+	return buf;
+}
+
 static int
 cmd_export_exec(int argc, char **argv)
 {
 	struct bench_error err;
 	struct baseline *b = NULL;
 	const char *input, *output = NULL, *format = NULL, *shown;
-	char *text = NULL, *out = NULL;
+	char *text = NULL, *out = NULL, list[128];
 	size_t len = 0, i, empty;
 	int c, fmt, status = BENCH_EXIT_USAGE;
 
@@ -114,14 +131,12 @@ cmd_export_exec(int argc, char **argv)
 		    argv[optind + 1]);
 	input = argv[optind];
 	if (format == NULL)
-		cmd_usage_error("export",
-		    "--format is required (hyperfine, csv, markdown or bmf)");
+		cmd_usage_error(
+		    "export", "--format is required (%s)", format_list(list));
 	fmt = report_export_format_parse(format);
 	if (fmt < 0)
-		cmd_usage_error("export",
-		    "--format: unknown format '%s' (hyperfine, csv, markdown "
-		    "or bmf)",
-		    format);
+		cmd_usage_error("export", "--format: unknown format '%s' (%s)",
+		    format, format_list(list));
 	if (output != NULL && output[0] == '\0')
 		cmd_usage_error("export", "--output: an empty file name");
 

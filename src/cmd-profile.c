@@ -216,6 +216,53 @@ make_view(struct prof_summary_view *v, const char *file,
 	v->n_rows = s->n_labels;
 }
 
+/* The names of the MMPROF_PARTIAL_* bits in bits: "truncated, bad-events". */
+static void
+partial_kinds(unsigned bits, char *buf, size_t size)
+{
+	unsigned bit;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (bit = 1; bit != 0 && len < size; bit <<= 1) {
+		if ((bits & bit) != 0)
+			len += (size_t)snprintf(buf + len, size - len, "%s%s",
+			    len > 0 ? ", " : "", mmprof_partial_name(bit));
+	}
+}
+
+/*
+ * Summarize one file into *s and its view v; 0, or -1 after an error
+ * message.  A damaged file gives what could be read, with a warning that
+ * names the kinds of damage.
+ */
+static int
+summarize(
+    const char *file, struct mmprof_summary **s, struct prof_summary_view *v)
+{
+	struct mmprof_file *f;
+	struct bench_error err;
+	const char *reason;
+	char kinds[160];
+	unsigned bits;
+
+	if (mmprof_open(file, &f, &err) != 0 ||
+	    mmprof_summarize(f, 0, s, &err) != 0) {
+		mmprof_close(f);
+		errorf("%s: %s", file, err.text);
+		return -1;
+	}
+	make_view(v, file, *s);
+	v->version = mmprof_version(f);
+	bits = mmprof_partial(f, &reason);
+	if (bits != 0) {
+		partial_kinds(bits, kinds, sizeof(kinds));
+		warnf("%s: partial result (%s): %s", file, kinds, reason);
+	}
+	mmprof_close(f);
+	return 0;
+}
+
 static int
 cmd_profile_summary_exec(int argc, char **argv)
 {
@@ -256,15 +303,10 @@ cmd_profile_summary_exec(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		const char *file = argv[optind + (int)i];
 
-		if (mmprof_summarize_file(file, 0, &sums[k], &err) != 0) {
-			errorf("%s: %s", file, err.text);
+		if (summarize(file, &sums[k], &views[k]) != 0) {
 			status = BENCH_EXIT_USAGE;
 			continue;
 		}
-		make_view(&views[k], file, sums[k]);
-		if (sums[k]->partial != 0)
-			warnf("%s: partial result: %s", file,
-			    sums[k]->partial_reason);
 		if (!json) {
 			if (k > 0)
 				putchar('\n');

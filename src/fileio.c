@@ -185,14 +185,6 @@ file_realpath(const char *path)
 	return p;
 }
 
-const char *
-file_tmpdir(void)
-{
-	const char *t = getenv("TMPDIR");
-
-	return t != NULL && *t != '\0' ? t : "/tmp";
-}
-
 char *
 file_tail(int fd, size_t max_lines)
 {

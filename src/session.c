@@ -223,7 +223,8 @@ session_opts_check(struct session_opts *o, const char *cmd)
 	post_opts_check(&o->post, cmd);
 }
 
-int
+/* 1 when argv[0] names cargo. */
+static int
 session_is_cargo(const char *arg0)
 {
 	const char *slash = strrchr(arg0, '/');
@@ -366,7 +367,8 @@ session_measure(struct session *s, const char *name, char *const *argv,
 	}
 }
 
-int
+/* Write the baseline to path (not when no run finished); 0 or -1. */
+static int
 session_write(struct session *s, const char *path)
 {
 	struct bench_error err;

@@ -283,34 +283,28 @@ long
 stats_outliers(const double *x, size_t n, double threshold, size_t *idx,
     struct bench_error *err)
 {
-	struct robust r;
-	double *buf = NULL;
+	double *z = NULL;
 	size_t i, count;
 	long result;
-	int rc;
 
-	rc = statsp_check_sample("x", x, n, 1, err);
-	if (rc == 0)
-		rc = check_threshold(threshold, err);
-	if (rc == 0 && n > LONG_MAX)
-		rc = bench_error_set(
+	result = statsp_check_sample("x", x, n, 1, err);
+	if (result == 0)
+		result = check_threshold(threshold, err);
+	if (result == 0 && (n > LONG_MAX || n > SIZE_MAX / sizeof(*z)))
+		result = bench_error_set(
 		    err, BENCH_ERR_INVALID, "too many values (%zu)", n);
-	if (rc != 0)
-		return rc;
-
-	buf = sorted_copy(x, n);
-	if (buf == NULL) {
-		result = bench_error_set(err, BENCH_ERR_NOMEM,
+	if (result != 0)
+		return result;
+	z = malloc(n * sizeof(*z));
+	if (z == NULL)
+		return bench_error_set(err, BENCH_ERR_NOMEM,
 		    "out of memory for a sample of %zu values", n);
-		goto out;
-	}
-	result = robust_from_sorted(x, n, buf, &r, err);
+	result = stats_modified_z(x, n, z, err);
 	if (result != 0)
 		goto out;
-
 	count = 0;
 	for (i = 0; i < n; i++) {
-		if (fabs(robust_z(&r, x[i])) > threshold) {
+		if (fabs(z[i]) > threshold) {
 			if (idx != NULL)
 				idx[count] = i;
 			count++;
@@ -319,6 +313,6 @@ stats_outliers(const double *x, size_t n, double threshold, size_t *idx,
 	result = (long)count;
 
 out:
-	free(buf);
+	free(z);
 	return result;
 }

@@ -114,10 +114,53 @@ int mmprofp_strtab_intern(struct mmprofp_strtab *t, const char *s, size_t len,
 const char *mmprofp_strtab_str(const struct mmprofp_strtab *t, uint32_t idx);
 
 void mmprofp_advise_huge(void *p, size_t n);
-void mmprofp_random_key(uint64_t *k, size_t n);
-uint64_t mmprofp_strhash(uint64_t k0, uint64_t k1, const void *p, size_t n);
 size_t mmprofp_utf8_clean(char *dst, const unsigned char *src, size_t n);
 void *mmprofp_reallocarray(void *p, size_t n, size_t size);
+
+/* --------------------------------------------- for tests and the fuzzer */
+
+/*
+ * Two entry points of the reader that the program does not need (it reads
+ * files, and summaries rather than events) but its tests and the fuzzer do.
+ */
+
+/* The three kinds of event record. */
+enum mmprof_event_type {
+	MMPROF_EVENT_INTERVAL = 0,
+	MMPROF_EVENT_INSTANT = 1,
+	MMPROF_EVENT_INTEGER = 2
+};
+
+/* One decoded event, borrowed for the duration of a callback. */
+struct mmprof_event {
+	uint64_t offset; /* offset of the record in the event stream */
+	enum mmprof_event_type type;
+	const char *kind;  /* "Query", ...; "<unknown>" if unresolved */
+	const char *label; /* "<unknown>" or "<parse error>" when bad */
+	size_t n_args;     /* arguments, in order (at most 64 are kept) */
+	const char *const *args;
+	uint32_t thread;
+	uint64_t start; /* interval start or instant time; 0 for integers */
+	uint64_t end;   /* interval end or instant time; 0 for integers */
+	uint64_t value; /* integer events: the value; 0 otherwise */
+};
+
+/* Called for each event; a non-zero return stops the iteration. */
+typedef int (*mmprof_event_fn)(const struct mmprof_event *ev, void *arg);
+
+/*
+ * Open a profile held in memory (data is borrowed and must outlive the
+ * handle); failure as for mmprof_open().
+ */
+int mmprof_open_mem(const void *data, size_t size, struct mmprof_file **out,
+    struct bench_error *err);
+
+/*
+ * Call fn for every event of f in file order; return 0, the callback's
+ * non-zero value if it stopped the walk, or a negative enum bench_status.
+ */
+int mmprof_foreach_event(struct mmprof_file *f, mmprof_event_fn fn, void *arg,
+    struct bench_error *err);
 
 /* ------------------------------------------------------- mmprof-file.c */
 

@@ -56,8 +56,8 @@ mmprofp_advise_huge(void *p, size_t n)
 }
 
 /* Fill k with random words; falls back to the clock and addresses. */
-void
-mmprofp_random_key(uint64_t *k, size_t n)
+static void
+random_key(uint64_t *k, size_t n)
 {
 	struct timespec ts;
 	size_t i;
@@ -104,8 +104,8 @@ mum(uint64_t a, uint64_t b)
  * in the manner of wyhash, 16 bytes a step.  Keyed, so that a file cannot
  * be made of strings that collide.
  */
-uint64_t
-mmprofp_strhash(uint64_t k0, uint64_t k1, const void *p, size_t n)
+static uint64_t
+strhash(uint64_t k0, uint64_t k1, const void *p, size_t n)
 {
 	const unsigned char *s = p;
 	uint64_t h = k0 ^ mum((uint64_t)n ^ P0, k1 ^ P1), a, b;
@@ -135,7 +135,7 @@ mmprofp_map_init(struct mmprofp_map *m, size_t hint)
 	size_t cap = 16;
 
 	memset(m, 0, sizeof(*m));
-	mmprofp_random_key(&m->k0, 1);
+	random_key(&m->k0, 1);
 	while (cap / 2 < hint && cap < ((size_t)1 << 40))
 		cap *= 2;
 	m->e = mmprofp_reallocarray(NULL, cap, sizeof(*m->e));
@@ -294,7 +294,7 @@ mmprofp_strtab_init(struct mmprofp_strtab *t, struct mmprofp_buf *pool)
 
 	memset(t, 0, sizeof(*t));
 	t->pool = pool;
-	mmprofp_random_key(k, 2);
+	random_key(k, 2);
 	t->k0 = k[0];
 	t->k1 = k[1];
 	return BENCH_OK;
@@ -344,7 +344,7 @@ mmprofp_strtab_intern(struct mmprofp_strtab *t, const char *s, size_t len,
     uint32_t *idx, bool *created)
 {
 	struct mmprofp_strrec *r;
-	uint64_t h = mmprofp_strhash(t->k0, t->k1, s, len), tag, v;
+	uint64_t h = strhash(t->k0, t->k1, s, len), tag, v;
 	size_t i = 0;
 
 	*created = false;

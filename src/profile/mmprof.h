@@ -220,30 +220,6 @@ struct mmprof_summary {
 	char *strings; /* pool that the const char * fields point into */
 };
 
-/* The three kinds of event record. */
-enum mmprof_event_type {
-	MMPROF_EVENT_INTERVAL = 0,
-	MMPROF_EVENT_INSTANT = 1,
-	MMPROF_EVENT_INTEGER = 2
-};
-
-/* One decoded event, borrowed for the duration of a callback. */
-struct mmprof_event {
-	uint64_t offset; /* offset of the record in the event stream */
-	enum mmprof_event_type type;
-	const char *kind;  /* "Query", ...; "<unknown>" if unresolved */
-	const char *label; /* "<unknown>" or "<parse error>" when bad */
-	size_t n_args;     /* arguments, in order (at most 64 are kept) */
-	const char *const *args;
-	uint32_t thread;
-	uint64_t start; /* interval start or instant time; 0 for integers */
-	uint64_t end;   /* interval end or instant time; 0 for integers */
-	uint64_t value; /* integer events: the value; 0 otherwise */
-};
-
-/* Called for each event; a non-zero return stops the iteration. */
-typedef int (*mmprof_event_fn)(const struct mmprof_event *ev, void *arg);
-
 /* An open profile (opaque). */
 struct mmprof_file;
 
@@ -254,13 +230,6 @@ struct mmprof_file;
  */
 int mmprof_open(
     const char *path, struct mmprof_file **out, struct bench_error *err);
-
-/*
- * Open a profile held in memory (data is borrowed and must outlive the
- * handle); failure as for mmprof_open().
- */
-int mmprof_open_mem(const void *data, size_t size, struct mmprof_file **out,
-    struct bench_error *err);
 
 /* Close a profile and release its memory; f may be NULL. */
 void mmprof_close(struct mmprof_file *f);
@@ -290,13 +259,6 @@ int mmprof_identity_get(struct mmprof_file *f, struct mmprof_identity **out,
  */
 int mmprof_summarize(struct mmprof_file *f, unsigned flags,
     struct mmprof_summary **out, struct bench_error *err);
-
-/*
- * Call fn for every event of f in file order; return 0, the callback's
- * non-zero value if it stopped the walk, or a negative enum bench_status.
- */
-int mmprof_foreach_event(struct mmprof_file *f, mmprof_event_fn fn, void *arg,
-    struct bench_error *err);
 
 /*
  * Read only the identity of the profile at path (mmprof_open() plus

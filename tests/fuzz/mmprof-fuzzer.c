@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "mmprof.h"
+#include "mmprof-int.h" /* mmprof_open_mem, mmprof_foreach_event */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

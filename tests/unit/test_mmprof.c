@@ -33,6 +33,7 @@
 #include <jansson.h>
 
 #include "mmprof.h"
+#include "mmprof-int.h" /* mmprof_open_mem, mmprof_foreach_event */
 #include "mmprof-build.h"
 
 #ifndef TOP_SRCDIR
