@@ -232,6 +232,18 @@ run_pass(const char *what, char **argv, char **env, const char *ws,
 	return status;
 }
 
+/*
+ * What the end of a pass (run_pass's status) means for the profile: 0 to
+ * go on (cargo's own failures leave units to merge), or our exit status.
+ */
+static int
+pass_verdict(int pass_status)
+{
+	if (spawn_interrupted())
+		return BENCH_EXIT_INTERRUPTED;
+	return pass_status < 0 ? BENCH_EXIT_USAGE : BENCH_EXIT_OK;
+}
+
 /* Whether this cargo understands -Zbuild-analysis (cargo >= 1.94). */
 static int
 cargo_has_build_analysis(const char *ws, char **env)
@@ -864,14 +876,9 @@ twopass_run(
 		                            : "pass 1 of 2 (self-profile)",
 		        argv1, env.v, s->ws, log, &p->pass1_wall);
 		strv_free(env.v);
-		if (spawn_interrupted()) {
-			status = BENCH_EXIT_INTERRUPTED;
+		status = pass_verdict(p->pass1_status);
+		if (status != BENCH_EXIT_OK)
 			goto out;
-		}
-		if (p->pass1_status < 0) {
-			status = BENCH_EXIT_USAGE;
-			goto out;
-		}
 		if (analysis) {
 			xasprintf(&dest, "%s/build-analysis.jsonl", work);
 			n_times =
@@ -901,14 +908,9 @@ twopass_run(
 		                            : "pass 2 of 2 (extraction)",
 		        argv2, env.v, s->ws, log, &p->pass2_wall);
 		strv_free(env.v);
-		if (spawn_interrupted()) {
-			status = BENCH_EXIT_INTERRUPTED;
+		status = pass_verdict(p->pass2_status);
+		if (status != BENCH_EXIT_OK)
 			goto out;
-		}
-		if (p->pass2_status < 0) {
-			status = BENCH_EXIT_USAGE;
-			goto out;
-		}
 	}
 
 	p->n_units =
