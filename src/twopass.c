@@ -777,7 +777,12 @@ cargo_argv(const struct twopass_opts *po, int analysis)
 	return v;
 }
 
-/* The environment both passes share: what differs is only the wrapper. */
+/*
+ * The environment both passes share: what differs is only the wrapper,
+ * which each pass sets, RUSTC_WRAPPER and RUSTC_WORKSPACE_WRAPPER both (an
+ * empty one overrides a wrapper of cargo's configuration, such as sccache,
+ * which could answer from its cache and leave a unit unprofiled).
+ */
 static void
 env_pass(struct envb *e, const char *target, int bootstrap)
 {
@@ -853,10 +858,9 @@ twopass_run(
 
 	if (p->profiled) {
 		env_pass(&env, target, bootstrap);
-		env_add(&env, "%s=%s",
-		    p->profile_deps ? "RUSTC_WRAPPER"
-		                    : "RUSTC_WORKSPACE_WRAPPER",
-		    link1);
+		env_add(&env, "RUSTC_WRAPPER=%s", p->profile_deps ? link1 : "");
+		env_add(&env, "RUSTC_WORKSPACE_WRAPPER=%s",
+		    p->profile_deps ? "" : link1);
 		env_add(&env, "BENCH_TESTS_PROFILE_DIR=%s", profiles);
 		if (p->single_pass)
 			env_add(&env, "BENCH_TESTS_UNITS=%s", units);
@@ -894,6 +898,7 @@ twopass_run(
 
 	if (!p->single_pass) {
 		env_pass(&env, target, bootstrap);
+		env_add(&env, "RUSTC_WRAPPER=");
 		env_add(&env, "RUSTC_WORKSPACE_WRAPPER=%s", link2);
 		env_add(&env, "BENCH_TESTS_UNITS=%s", units);
 		if (po->extractor != NULL)

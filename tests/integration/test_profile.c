@@ -616,9 +616,31 @@ Test(profile, a_root_package_every_member_in_two_passes_and_one, .timeout = 900)
 	char *ws = test_workspace("rooted"), *dir = scratch_dir("rooted");
 	char *w1 = path_join(dir, "w1"), *w2 = path_join(dir, "w2");
 	char *b1 = path_join(dir, "b1.json"), *b2 = path_join(dir, "b2.json");
+	char *logged = path_join(dir, "config-wrapper.log");
+	char *script = path_join(dir, "cfg-wrapper"), *body, *cfg;
 	json_t *b, *p, *k;
 	double share1, share10;
+	FILE *f;
 
+	/*
+	 * A wrapper in cargo's configuration (as sccache is set up) could
+	 * answer from a cache and leave units unprofiled: the passes turn
+	 * it off.
+	 */
+	cr_assert(
+	    asprintf(&body, "echo \"$*\" >> '%s'\nexec \"$@\"\n", logged) > 0);
+	write_script(script, body);
+	free(body);
+	cr_assert(asprintf(&cfg, "%s/.cargo", ws) > 0);
+	mkdir(cfg, 0777);
+	free(cfg);
+	cr_assert(asprintf(&cfg, "%s/.cargo/config.toml", ws) > 0);
+	f = fopen(cfg, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "[build]\nrustc-wrapper = \"%s\"\n", script);
+	fclose(f);
+	free(cfg);
+	free(script);
 	cli_run(&c, NULL, NULL, 880,
 	    (const char *[]){
 	        "profile", "-C", ws, "--work-dir", w1, "-o", b1, NULL});
@@ -675,6 +697,8 @@ Test(profile, a_root_package_every_member_in_two_passes_and_one, .timeout = 900)
 	    json_object_get(json_object_get(p, "dependencies"), "profiled")));
 	json_decref(b);
 	cr_assert_eq(compiled(w2, "pass1.log", "helper"), 1);
+	cr_assert_neq(access(logged, F_OK), 0, "the configured wrapper ran");
+	free(logged);
 	free(b2);
 	free(b1);
 	free(w2);
