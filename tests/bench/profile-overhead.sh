@@ -53,7 +53,7 @@ pass() {
 	awk -v k="\"pass$2\": {" 'index($0, k) {p = 1; next}
 		p && /"wall":/ {gsub(/[^0-9.eE+-]/, "", $2); print $2; exit}' "$1"
 }
-units() { grep -c '"crate_name":' "$1" || true; }
+units() { grep -c '"key":' "$1" || true; }
 missing() { sed -n 's/^    "missing": \([0-9]*\),*$/\1/p' "$1" | head -n 1; }
 
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
