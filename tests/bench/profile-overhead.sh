@@ -15,15 +15,15 @@
 # tests/workspaces/rooted (a root package with members) and ripgrep 13,
 # assembled from Debian's archive by tests/bench/ripgrep-setup.sh when it
 # can be (RIPGREP_DIR, default $HOME/.cache/bench-tests/ripgrep; RIPGREP=no
-# leaves it out; when it cannot be made, the reason is printed and the
-# benchmark goes on without it).
+# leaves it out, RIPGREP_ROUNDS its rounds (default ROUNDS); when it cannot
+# be made, the reason is printed and the benchmark goes on without it).
 #
 # The wrapper: CALLS calls of `rustc -vV` (passed through) and of a small
 # compilation (recorded), directly and through the wrapper, interleaved
 # ROUNDS times with tests/bench/bare-loop; the medians per call and the
 # difference (target: at most 2 ms for the pass-through).
 #
-#   ROUNDS=3 CALLS=200 RIPGREP=no sh tests/bench/profile-overhead.sh
+#   ROUNDS=3 CALLS=200 RIPGREP_ROUNDS=1 sh tests/bench/profile-overhead.sh
 set -eu
 bt=${BENCH_TESTS:-./src/bench-tests}
 wrapper=${WRAPPER:-./src/bench-tests-rustc-wrapper}
@@ -32,6 +32,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 ROUNDS=${ROUNDS:-3}
 CALLS=${CALLS:-200}
 RIPGREP=${RIPGREP:-yes}
+RIPGREP_ROUNDS=${RIPGREP_ROUNDS:-$ROUNDS}
 RIPGREP_DIR=${RIPGREP_DIR:-$HOME/.cache/bench-tests/ripgrep}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -58,15 +59,16 @@ missing() { sed -n 's/^    "missing": \([0-9]*\),*$/\1/p' "$1" | head -n 1; }
 
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 
-# bench NAME DIR: the three builds of the workspace DIR, ROUNDS times.
+# bench NAME DIR [ROUNDS]: the three builds of the workspace DIR.
 bench() {
 	name=$1
 	ws=$2
+	rounds=${3:-$ROUNDS}
 	r=$tmp/$name
 	mkdir -p "$r"
 	: >"$r/plain"; : >"$r/two"; : >"$r/one"; : >"$r/p1"; : >"$r/p2"; : >"$r/s1"
 	i=1
-	while [ "$i" -le "$ROUNDS" ]; do
+	while [ "$i" -le "$rounds" ]; do
 		rm -rf "$r/plain-target"
 		t0=$(now)
 		(cd "$ws" && CARGO_TARGET_DIR="$r/plain-target" \
@@ -95,7 +97,7 @@ bench() {
 	done
 	p=$(median "$r/plain"); q=$(median "$r/two"); s=$(median "$r/one")
 	echo "$name: $ws"
-	echo "  $(units "$r/two.json") units (two passes, $(missing "$r/two.json") without profile data), $(units "$r/one.json") units (one pass, $(missing "$r/one.json") without); $ROUNDS rounds, medians:"
+	echo "  $(units "$r/two.json") units (two passes, $(missing "$r/two.json") without profile data), $(units "$r/one.json") units (one pass, $(missing "$r/one.json") without); $rounds rounds, medians:"
 	awk -v p="$p" -v q="$q" -v s="$s" -v p1="$(median "$r/p1")" \
 	    -v p2="$(median "$r/p2")" -v s1="$(median "$r/s1")" 'BEGIN {
 		printf "    cargo build --workspace --all-targets    %8.2f s\n", p
@@ -113,7 +115,7 @@ bench example "$tmp/example"
 bench rooted "$tmp/tws/rooted"
 if [ "$RIPGREP" != no ]; then
 	if sh "$top/tests/bench/ripgrep-setup.sh" "$RIPGREP_DIR" >"$tmp/rg.log" 2>&1; then
-		bench ripgrep "$RIPGREP_DIR/ws"
+		bench ripgrep "$RIPGREP_DIR/ws" "$RIPGREP_ROUNDS"
 	else
 		echo "ripgrep: not measured: $(cat "$tmp/rg.log")"
 	fi
