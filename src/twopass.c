@@ -188,23 +188,28 @@ wrapper_link(const char *dir, const char *name, const char *wrapper)
 }
 
 /*
- * Run one pass: cargo with env in ws, output to log; the progress line
- * ticks.  Returns cargo's status, or -1 when it could not start.
+ * Run one pass: cargo (argv) with the environment env (freed) in ws,
+ * output to work/log_name; the progress line ticks.  Sets *command (the
+ * command line, caller frees), *log (the log's path, caller frees) and
+ * *wall.  Returns cargo's status, or -1 when it could not start.
  */
 static int
-run_pass(const char *what, char **argv, char **env, const char *ws,
-    const char *log, double *wall)
+run_pass(const char *what, char **argv, struct envb *env, const char *ws,
+    const char *work, const char *log_name, char **command, char **log,
+    double *wall)
 {
 	struct bench_run run;
 	char *display = cmd_join_argv(argv);
-	int fd, status;
-	struct spawn_opts so = {.argv = argv, .dir = ws, .envp = env};
+	int fd, status = -1;
+	struct spawn_opts so = {.argv = argv, .dir = ws, .envp = env->v};
 
-	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	*command = display;
+	free(*log);
+	xasprintf(log, "%s/%s", work, log_name);
+	fd = open(*log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0) {
-		errorf("cannot write '%s': %s", log, strerror(errno));
-		free(display);
-		return -1;
+		errorf("cannot write '%s': %s", *log, strerror(errno));
+		goto out;
 	}
 	so.out_fd = so.err_fd = fd;
 	notef("%s: %s", what, display);
@@ -212,9 +217,7 @@ run_pass(const char *what, char **argv, char **env, const char *ws,
 	if (spawn_run(&so, &run) != 0) {
 		term_progress_clear();
 		errorf("cannot run cargo: %s", strerror(errno));
-		close(fd);
-		free(display);
-		return -1;
+		goto out;
 	}
 	term_progress_clear();
 	*wall = run.wall;
@@ -227,8 +230,11 @@ run_pass(const char *what, char **argv, char **env, const char *ws,
 		    what, status, tail);
 		free(tail);
 	}
-	close(fd);
-	free(display);
+out:
+	if (fd >= 0)
+		close(fd);
+	strv_free(env->v);
+	env->v = NULL;
 	return status;
 }
 
@@ -873,13 +879,11 @@ twopass_run(
 			warnf("this cargo has no -Zbuild-analysis: no "
 			      "validation against cargo's own timing");
 		argv1 = cargo_argv(po, analysis);
-		xasprintf(&log, "%s/pass1.log", work);
-		p->pass1_command = cmd_join_argv(argv1);
 		p->pass1_status =
 		    run_pass(p->single_pass ? "one pass (profile and record)"
 		                            : "pass 1 of 2 (self-profile)",
-		        argv1, env.v, s->ws, log, &p->pass1_wall);
-		strv_free(env.v);
+		        argv1, &env, s->ws, work, "pass1.log",
+		        &p->pass1_command, &log, &p->pass1_wall);
 		status = pass_verdict(p->pass1_status);
 		if (status != BENCH_EXIT_OK)
 			goto out;
@@ -904,15 +908,12 @@ twopass_run(
 		if (po->extractor != NULL)
 			env_add(
 			    &env, "BENCH_TESTS_EXTRACTOR=%s", po->extractor);
-		free(log);
-		xasprintf(&log, "%s/pass2.log", work);
 		argv2 = cargo_argv(po, 0);
-		p->pass2_command = cmd_join_argv(argv2);
 		p->pass2_status =
 		    run_pass(po->no_profile ? "extraction (no profile)"
 		                            : "pass 2 of 2 (extraction)",
-		        argv2, env.v, s->ws, log, &p->pass2_wall);
-		strv_free(env.v);
+		        argv2, &env, s->ws, work, "pass2.log",
+		        &p->pass2_command, &log, &p->pass2_wall);
 		status = pass_verdict(p->pass2_status);
 		if (status != BENCH_EXIT_OK)
 			goto out;
