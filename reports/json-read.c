@@ -546,6 +546,40 @@ read_costs(struct rd *rd, json_t *o, const char *key, struct prof_cost **out,
 	return 0;
 }
 
+/* A skew (top 1 %, top 10 %): absent or null leaves it unset. */
+static int
+read_skew(struct rd *rd, json_t *o, struct prof_skew *k, int *set)
+{
+	json_t *a = get(rd, o, "skew", 0), *e;
+	size_t i;
+	int64_t n, of;
+
+	if (a == NULL || json_is_null(a))
+		return 0;
+	if (!json_is_array(a) || json_array_size(a) != PROF_SKEWS)
+		return rd_fail(rd, "skew", "expected an array of two objects");
+	json_array_foreach(a, i, e)
+	{
+		if (!json_is_object(e))
+			return rd_fail(rd, "skew", "expected objects");
+		n = of = 0;
+		k[i].share = NAN;
+		if (get_num(rd, e, "percent", 1, &k[i].percent) < 0 ||
+		    get_int(rd, e, "items", 1, 0, INT64_MAX, &n) < 0 ||
+		    get_int(rd, e, "of", 1, 0, INT64_MAX, &of) < 0 ||
+		    get_num(rd, e, "self", 1, &k[i].self) < 0 ||
+		    get_num(rd, e, "share", 0, &k[i].share) < 0)
+			return -1;
+		if (!(k[i].percent > 0 && k[i].percent <= 100) || n > of)
+			return rd_fail(rd, "skew", "out of range");
+		k[i].n = (size_t)n;
+		k[i].of = (size_t)of;
+	}
+	if (set != NULL)
+		*set = 1;
+	return 0;
+}
+
 static int
 read_unit(struct rd *rd, json_t *o, struct prof_unit *u)
 {
@@ -591,7 +625,9 @@ read_unit(struct rd *rd, json_t *o, struct prof_unit *u)
 		    get_num(rd, x, "overhead", 0, &u->overhead) < 0 ||
 		    read_costs(rd, x, "labels", &u->labels, &u->n_labels) < 0 ||
 		    read_costs(rd, x, "items", &u->items, &u->n_items) < 0 ||
-		    get_int(rd, x, "items_total", 0, 0, INT64_MAX, &total) < 0)
+		    get_int(rd, x, "items_total", 0, 0, INT64_MAX, &total) <
+		        0 ||
+		    read_skew(rd, x, u->skew, NULL) < 0)
 			return -1;
 		u->n_items_total = (size_t)total;
 	} else if (x != NULL && !json_is_null(x))
@@ -614,6 +650,8 @@ read_profile(struct rd *rd, json_t *o, struct prof_section *p)
 	if (!json_is_object(o))
 		return rd_fail(rd, NULL, "expected an object");
 	if (get_bool(rd, o, "profiled", 0, &p->profiled) < 0 ||
+	    get_bool(rd, o, "single_pass", 0, &p->single_pass) < 0 ||
+	    read_skew(rd, o, p->skew, &p->has_skew) < 0 ||
 	    get_str(rd, o, "work_dir", 0, &p->work_dir) < 0 ||
 	    get_strv(rd, o, "failed", &p->failed) < 0)
 		return -1;
@@ -640,7 +678,8 @@ read_profile(struct rd *rd, json_t *o, struct prof_section *p)
 	if (json_is_object(x)) {
 		v = 0;
 		if (get_int(rd, x, "files", 0, 0, INT64_MAX, &v) < 0 ||
-		    get_num(rd, x, "wall", 0, &p->deps_prof_wall) < 0)
+		    get_num(rd, x, "wall", 0, &p->deps_prof_wall) < 0 ||
+		    get_bool(rd, x, "profiled", 0, &p->profile_deps) < 0)
 			return -1;
 		p->deps_files = (size_t)v;
 	}

@@ -269,6 +269,25 @@ costs_json(const struct prof_cost *c, size_t n)
 }
 
 static json_t *
+skew_json(const struct prof_skew *k)
+{
+	json_t *a = json_array(), *o;
+	size_t i;
+
+	for (i = 0; i < PROF_SKEWS; i++) {
+		o = json_object();
+		json_object_set_new(o, "percent", reportp_jreal(k[i].percent));
+		json_object_set_new(
+		    o, "items", json_integer((json_int_t)k[i].n));
+		json_object_set_new(o, "of", json_integer((json_int_t)k[i].of));
+		json_object_set_new(o, "self", reportp_jreal(k[i].self));
+		json_object_set_new(o, "share", reportp_jreal(k[i].share));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *
 unit_json(const struct prof_unit *u)
 {
 	json_t *o, *x;
@@ -296,6 +315,8 @@ unit_json(const struct prof_unit *u)
 		    x, "items", costs_json(u->items, u->n_items));
 		json_object_set_new(x, "items_total",
 		    json_integer((json_int_t)u->n_items_total));
+		json_object_set_new(x, "skew",
+		    u->skew[0].percent > 0 ? skew_json(u->skew) : json_null());
 		json_object_set_new(o, "profile", x);
 	} else
 		json_object_set_new(o, "profile", json_null());
@@ -319,17 +340,23 @@ profile_json(const struct prof_section *p)
 
 	o = json_object();
 	json_object_set_new(o, "profiled", json_boolean(p->profiled));
+	json_object_set_new(o, "single_pass", json_boolean(p->single_pass));
 	x = json_object();
 	json_object_set_new(x, "command", reportp_jstr(p->pass1_command));
 	json_object_set_new(x, "wall",
 	    p->profiled ? reportp_jreal(p->pass1_wall) : json_null());
 	json_object_set_new(x, "status", json_integer(p->pass1_status));
 	json_object_set_new(o, "pass1", x);
-	x = json_object();
-	json_object_set_new(x, "command", reportp_jstr(p->pass2_command));
-	json_object_set_new(x, "wall", reportp_jreal(p->pass2_wall));
-	json_object_set_new(x, "status", json_integer(p->pass2_status));
-	json_object_set_new(x, "extractor", reportp_jstr(p->extractor));
+	if (p->single_pass)
+		x = json_null();
+	else {
+		x = json_object();
+		json_object_set_new(
+		    x, "command", reportp_jstr(p->pass2_command));
+		json_object_set_new(x, "wall", reportp_jreal(p->pass2_wall));
+		json_object_set_new(x, "status", json_integer(p->pass2_status));
+		json_object_set_new(x, "extractor", reportp_jstr(p->extractor));
+	}
 	json_object_set_new(o, "pass2", x);
 	json_object_set_new(o, "work_dir", reportp_jstr(p->work_dir));
 	json_object_set_new(
@@ -339,7 +366,10 @@ profile_json(const struct prof_section *p)
 	json_object_set_new(
 	    x, "files", json_integer((json_int_t)p->deps_files));
 	json_object_set_new(x, "wall", reportp_jreal(p->deps_prof_wall));
+	json_object_set_new(x, "profiled", json_boolean(p->profile_deps));
 	json_object_set_new(o, "dependencies", x);
+	json_object_set_new(
+	    o, "skew", p->has_skew ? skew_json(p->skew) : json_null());
 	units = json_array();
 	for (i = 0; i < p->n_units; i++)
 		json_array_append_new(units, unit_json(&p->units[i]));

@@ -1,7 +1,7 @@
 /*
- * profile.c: the two-pass profile's data: unit records (written by wrapper
- * mode, one JSON object each), cargo's -Zbuild-analysis log, the split of
- * self-profile labels into frontend and backend, and the table.
+ * profile.c: the profile's data: cargo's -Zbuild-analysis log, the split of
+ * self-profile labels into frontend and backend, the cost skew, and the
+ * table.
  */
 #include <config.h>
 
@@ -90,6 +90,39 @@ report_label_is_backend(const char *label)
 	return 0;
 }
 
+static int
+by_cost_desc(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x < y) - (x > y);
+}
+
+void
+report_prof_skew(
+    double *costs, size_t n, double total, struct prof_skew out[PROF_SKEWS])
+{
+	static const double percents[PROF_SKEWS] = {1, 10};
+	size_t i, k, of = 0;
+
+	qsort(costs, n, sizeof(*costs), by_cost_desc);
+	while (of < n && costs[of] > 0)
+		of++;
+	for (k = 0; k < PROF_SKEWS; k++) {
+		struct prof_skew *s = &out[k];
+
+		s->percent = percents[k];
+		s->of = of;
+		/* The top p % of m items: ceil(m p / 100), so that a unit
+		   with fewer than 100 items still has a top 1 %. */
+		s->n = (of * (size_t)percents[k] + 99) / 100;
+		s->self = 0;
+		for (i = 0; i < s->n; i++)
+			s->self += costs[i];
+		s->share = total > 0 ? s->self / total : NAN;
+	}
+}
+
 void
 reportp_unit_identity(json_t *o, const struct prof_unit *u)
 {
@@ -106,22 +139,6 @@ reportp_unit_identity(json_t *o, const struct prof_unit *u)
 	json_object_set_new(o, "metadata", reportp_jstr(u->metadata));
 }
 
-char *
-report_unit_dump(const struct prof_unit *u)
-{
-	json_t *o = json_object();
-	char *text;
-
-	reportp_unit_identity(o, u);
-	json_object_set_new(o, "wall", reportp_jreal(u->wall));
-	json_object_set_new(o, "user", reportp_jreal(u->user));
-	json_object_set_new(o, "system", reportp_jreal(u->sys));
-	json_object_set_new(o, "exit_code", json_integer(u->exit_code));
-	text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(17));
-	json_decref(o);
-	return text;
-}
-
 static char *
 dup_str(json_t *o, const char *key)
 {
@@ -130,73 +147,12 @@ dup_str(json_t *o, const char *key)
 	return json_is_string(v) ? reportp_xstrdup(json_string_value(v)) : NULL;
 }
 
-static char **
-dup_strv(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key), *e;
-	char **out;
-	size_t i, n = 0;
-
-	if (!json_is_array(v))
-		return NULL;
-	out = reportp_xcalloc(json_array_size(v) + 1, sizeof(*out));
-	json_array_foreach(v, i, e)
-	{
-		if (json_is_string(e))
-			out[n++] = reportp_xstrdup(json_string_value(e));
-	}
-	return out;
-}
-
 static double
 get_real(json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
 
 	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-int
-report_unit_parse(
-    const char *text, size_t len, struct prof_unit *u, struct bench_error *err)
-{
-	json_t *o;
-	json_error_t jerr;
-
-	memset(u, 0, sizeof(*u));
-	o = json_loadb(text, len, 0, &jerr);
-	if (!json_is_object(o)) {
-		json_decref(o);
-		return bench_error_set(err, BENCH_ERR_INVALID,
-		    "not a unit record: %s",
-		    o == NULL ? jerr.text : "not an object");
-	}
-	u->package = dup_str(o, "package");
-	u->crate_name = dup_str(o, "crate_name");
-	u->source = dup_str(o, "source");
-	if (u->package == NULL || u->crate_name == NULL || u->source == NULL) {
-		json_decref(o);
-		report_unit_clear(u);
-		return bench_error_set(err, BENCH_ERR_INVALID,
-		    "a unit record lacks its package, crate_name or source");
-	}
-	u->crate_types = dup_strv(o, "crate_types");
-	u->test = json_is_true(json_object_get(o, "test"));
-	u->edition = dup_str(o, "edition");
-	u->features = dup_strv(o, "features");
-	u->externs = dup_strv(o, "externs");
-	u->metadata = dup_str(o, "metadata");
-	u->wall = get_real(o, "wall");
-	u->user = get_real(o, "user");
-	u->sys = get_real(o, "system");
-	u->exit_code =
-	    json_is_integer(json_object_get(o, "exit_code"))
-	        ? (int)json_integer_value(json_object_get(o, "exit_code"))
-	        : -1;
-	u->cargo_duration = NAN;
-	u->cargo_frontend = NAN;
-	json_decref(o);
-	return 0;
 }
 
 void
@@ -330,7 +286,10 @@ report_text_profile(FILE *f, const struct prof_section *p, size_t top,
 	fprintf(f, "%sProfile%s of the build: %zu workspace unit%s",
 	    st->color ? "\033[1m" : "", st->color ? "\033[0m" : "", p->n_units,
 	    p->n_units == 1 ? "" : "s");
-	if (p->profiled)
+	if (p->profiled && p->single_pass)
+		fprintf(f, " (one pass, profiled and recorded: %s)\n",
+		    report_fmt_time(a, sizeof(a), p->pass1_wall, 0, st));
+	else if (p->profiled)
 		fprintf(f, " (pass 1, profiled: %s; pass 2, extraction: %s)\n",
 		    report_fmt_time(a, sizeof(a), p->pass1_wall, 0, st),
 		    report_fmt_time(b, sizeof(b), p->pass2_wall, 0, st));
@@ -390,6 +349,15 @@ report_text_profile(FILE *f, const struct prof_section *p, size_t top,
 		    p->deps_files, p->deps_files == 1 ? "" : "s",
 		    report_fmt_time(c, sizeof(c), p->deps_prof_wall, 0, st));
 	fputc('\n', f);
+	for (i = 0; p->has_skew && i < PROF_SKEWS; i++) {
+		const struct prof_skew *k = &p->skew[i];
+
+		fprintf(f,
+		    "  top %g %% of items (%zu of %zu): %.1f %% of the "
+		    "cost\n",
+		    k->percent, k->n, k->of,
+		    isfinite(k->share) ? 100 * k->share : 0.0);
+	}
 	if (n_ratio > 0)
 		fprintf(f,
 		    "  validation: profile wall / cargo's own timing: "
@@ -399,7 +367,7 @@ report_text_profile(FILE *f, const struct prof_section *p, size_t top,
 		fprintf(f, "  validation: cargo's own timing was not "
 		           "available\n");
 	for (i = 0; p->failed != NULL && p->failed[i] != NULL; i++)
-		fprintf(f, "  failed to build in pass 2: %s\n", p->failed[i]);
+		fprintf(f, "  failed to build: %s\n", p->failed[i]);
 	fprintf(f, "%zu of %zu units (%.1f%%) missing profile data\n",
 	    p->n_missing, p->n_units,
 	    p->n_units > 0 ? 100.0 * (double)p->n_missing / (double)p->n_units

@@ -157,6 +157,21 @@ struct prof_cost {
 };
 
 /*
+ * The cost skew: how much of the frontend cost falls to the costliest
+ * items (the plan's "top 1 % of items = 75 % of the cost").
+ */
+struct prof_skew {
+	double percent; /* the top percent of items: 1 or 10 */
+	size_t n;       /* items in that top: ceil(of * percent / 100) */
+	size_t of;      /* items with a frontend cost */
+	double self;    /* their frontend self time, seconds */
+	double share;   /* self / the frontend cost (0 to 1); NAN without
+	                   a cost */
+};
+
+#define PROF_SKEWS 2 /* top 1 %, top 10 % */
+
+/*
  * A compilation unit of the workspace: what the extractor saw of it in
  * pass 2, and the costs merged from its pass-1 self-profile.
  */
@@ -177,6 +192,7 @@ struct prof_unit {
 	double user;
 	double sys;
 	int exit_code; /* rustc's status in pass 2 */
+	long pid;      /* rustc's process id (not stored in baselines) */
 	/* Pass 1: the profile, when one matched. */
 	int has_profile;
 	char *profile_file;
@@ -190,10 +206,47 @@ struct prof_unit {
 	struct prof_cost *items; /* per item (DefPath), largest first */
 	size_t n_items;
 	size_t n_items_total; /* items before keeping the largest */
+	struct prof_skew skew[PROF_SKEWS]; /* of the unit's items */
 	/* Cargo's own timing of the unit in pass 1 (NAN when unknown). */
 	double cargo_duration;
 	double cargo_frontend; /* until its rmeta was written */
 };
+
+/* unit-record.c: what bench-tests-rustc-wrapper saw of one rustc call. */
+struct unit_record {
+	char *cwd;   /* rustc's working directory, or NULL */
+	char *rustc; /* the rustc cargo named */
+	char **args; /* cargo's arguments, @files expanded; NULL-terminated */
+	size_t n_args;
+	char *pkg_name; /* CARGO_PKG_NAME, ... (NULL when unset) */
+	char *pkg_version;
+	char *manifest_dir;
+	char *crate_name; /* CARGO_CRATE_NAME */
+	int primary;      /* CARGO_PRIMARY_PACKAGE was set */
+	long pid;         /* rustc's process id, 0 if unknown */
+	double wall;      /* seconds (NAN when absent) */
+	double user;
+	double sys;
+	double maxrss; /* KiB */
+	int exit_code; /* rustc's exit status, or 128 + signal */
+	int signal;    /* the signal that ended rustc, or 0 */
+};
+
+/*
+ * Parse a record of bench-tests-rustc-wrapper (text, one field a line).
+ * Returns 0 and a new record in *out (free with report_unit_record_free),
+ * or BENCH_ERR_INVALID, BENCH_ERR_TRUNCATED (no "end" line) or
+ * BENCH_ERR_VERSION (a newer format) with err filled.
+ */
+int report_unit_record_parse(const char *text, size_t len,
+    struct unit_record **out, struct bench_error *err);
+void report_unit_record_free(struct unit_record *r);
+/*
+ * Fill u (its pass-2 fields) from the rustc arguments of a record: 0, or
+ * BENCH_ERR_INVALID when the call compiled no crate (a probe).
+ */
+int report_unit_from_record(
+    const struct unit_record *r, struct prof_unit *u, struct bench_error *err);
 
 /* The two-pass self-profile of a workspace's build. */
 struct prof_section {
@@ -212,6 +265,10 @@ struct prof_section {
 	char **failed;         /* units that failed to build in pass 2 */
 	double deps_prof_wall; /* profiles of non-workspace crates */
 	size_t deps_files;
+	int single_pass;  /* --single-pass: pass 1 also recorded the units */
+	int profile_deps; /* --profile-deps: dependencies were profiled */
+	int has_skew;     /* skew is set (a profile with items) */
+	struct prof_skew skew[PROF_SKEWS]; /* of all units' items */
 };
 
 struct baseline {
@@ -471,11 +528,13 @@ char *report_comparison_json(const struct comparison *c,
 /* Free a unit's fields (not the struct). */
 void report_unit_clear(struct prof_unit *u);
 void report_prof_section_free(struct prof_section *p);
-/* A unit record as one line of JSON (caller frees), for wrapper mode. */
-char *report_unit_dump(const struct prof_unit *u);
-/* Parse a unit record; 0, or a bench_status with err filled. */
-int report_unit_parse(
-    const char *text, size_t len, struct prof_unit *u, struct bench_error *err);
+/*
+ * The skew of costs (frontend self time per item, any order; n of them) of
+ * which total is the frontend cost: the top 1 % and 10 % of the items with
+ * a cost, into out[0] and out[1].  Sorts costs, largest first.
+ */
+void report_prof_skew(
+    double *costs, size_t n, double total, struct prof_skew out[PROF_SKEWS]);
 /* Which side of the compiler a self-profile label belongs to. */
 int report_label_is_backend(const char *label);
 /* Cargo's timing of one unit, from its -Zbuild-analysis log. */

@@ -35,6 +35,8 @@ int xasprintf(char **ret, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 char **strv_copy(char *const *v);
 size_t strv_len(char *const *v);
+/* Append a copy of s to a NULL-terminated vector (*v may be NULL). */
+void strv_push(char ***v, const char *s);
 void strv_free(char **v);
 
 /* msgs.c: every message to the user goes through these. */
@@ -290,28 +292,29 @@ struct cargo_workspace *cargo_metadata(const char *ws);
 struct test_report *cargo_per_test(const char *ws, char *const *select,
     const struct cargo_workspace *meta, size_t slowest);
 
-/* twopass.c: the two-pass self-profile of the workspace's build. */
+/* twopass.c: the self-profile of the workspace's build. */
 struct twopass_opts {
 	int no_profile;        /* skip pass 1 */
+	int single_pass;       /* profile and record in one build */
+	int profile_deps;      /* profile dependencies too */
 	const char *extractor; /* --extractor, or NULL for ours */
 	const char *work_dir;  /* NULL: TARGET_DIR/bench-tests-profile */
 	size_t top_items;      /* items kept per unit */
+	char **packages;       /* -p SPEC..., or NULL: --workspace */
+	char **excludes;       /* --exclude SPEC... (with --workspace) */
 };
 
+/* The wrapper program, installed beside bench-tests. */
+#define TWOPASS_WRAPPER "bench-tests-rustc-wrapper"
+
 /*
- * Run both passes in the session's workspace and merge them into *out
- * (caller frees).  Returns an exit status: 0, BENCH_EXIT_INCOMPLETE when
- * a unit lacks profile data or failed to build, or an error.
+ * Build the workspace of session s with the profile's passes and merge
+ * them into *out (caller frees).  Returns an exit status: 0,
+ * BENCH_EXIT_INCOMPLETE when a unit lacks profile data or failed to build,
+ * or an error.
  */
 int twopass_run(struct session *s, const struct twopass_opts *po,
     struct prof_section **out);
-
-/* wrapper.c: RUSTC_WRAPPER mode, the extractor of the profile's pass 2. */
-
-/* Whether argv is cargo running us as its rustc wrapper. */
-int wrapper_is_invocation(int argc, char **argv);
-/* Run rustc for cargo, recording workspace units; returns rustc's status. */
-int wrapper_main(int argc, char **argv);
 
 /* cmd.c: the command table and helpers shared by the subcommands. */
 struct cmd_entry {

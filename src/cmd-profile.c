@@ -17,16 +17,26 @@
 static const char *const profile_usage[] = {
     "Usage: bench-tests profile [OPTIONS]",
     "",
-    "What each crate, target and item of the workspace costs to compile,",
-    "in two passes: pass 1 builds everything (cargo build --all-targets)",
-    "with rustc's -Zself-profile and nothing else; pass 2 builds it again",
-    "with bench-tests as RUSTC_WRAPPER recording each unit, no profiling.",
-    "The merge gives each unit its costs (frontend and backend self time,",
-    "top labels, items), checks what lacks profile data, and compares the",
-    "profile's wall time with cargo's own timing of the same unit.",
+    "What each crate, target and item of the workspace costs to compile.",
+    "Pass 1 builds every member (cargo build --workspace --all-targets)",
+    "with rustc's -Zself-profile added to the members' compilations by",
+    "bench-tests-rustc-wrapper; pass 2 builds the members again in the",
+    "same target directory (dependencies are built once) with the wrapper",
+    "recording each unit, no profiling.  The merge gives each unit its",
+    "costs (frontend and backend self time, top labels, items, the cost",
+    "skew), checks what lacks profile data, and compares the profile's",
+    "wall time with cargo's own timing of the same unit.",
     "",
     "Options:",
     "  -C, --workspace DIR     the workspace (default: the current directory)",
+    "  -p, --package SPEC      profile this member only (repeatable; default:",
+    "                          every member)",
+    "      --exclude SPEC      leave this member out (repeatable)",
+    "      --single-pass       profile and record in one build (our own",
+    "                          extractor inflates nothing); not with",
+    "                          --extractor",
+    "      --profile-deps      profile the dependencies too (their costs are",
+    "                          summed, not units)",
     "      --no-profile        skip pass 1 (units and their build times only)",
     "      --extractor PATH    run PATH as the wrapper in pass 2 (e.g.",
     "                          cargo-tarjanize); its output is kept",
@@ -41,28 +51,36 @@ static const char *const profile_usage[] = {
     "  -h, --help              this help",
     "",
     "Exit status: 0 every unit has profile data; 4 some unit has none or",
-    "failed to build (listed); 2 usage or I/O error; 130 interrupted.",
+    "failed to build (listed); 2 usage or I/O error (also when",
+    "bench-tests-rustc-wrapper is not beside bench-tests); 130 interrupted.",
     NULL,
 };
 
 enum {
-	OPT_EXTRACTOR = 5000,
+	OPT_EXCLUDE = 5000,
+	OPT_EXTRACTOR,
 	OPT_ITEMS,
 	OPT_JSON,
 	OPT_NO_PROFILE,
+	OPT_PROFILE_DEPS,
+	OPT_SINGLE_PASS,
 	OPT_TOP,
 	OPT_WORK_DIR
 };
 
 static const struct option profile_options[] = {
     {"color", required_argument, NULL, 'c'},
+    {"exclude", required_argument, NULL, OPT_EXCLUDE},
     {"extractor", required_argument, NULL, OPT_EXTRACTOR},
     {"help", no_argument, NULL, 'h'},
     {"items", required_argument, NULL, OPT_ITEMS},
     {"label", required_argument, NULL, 'l'},
     {"no-profile", no_argument, NULL, OPT_NO_PROFILE},
     {"output", required_argument, NULL, 'o'},
+    {"package", required_argument, NULL, 'p'},
+    {"profile-deps", no_argument, NULL, OPT_PROFILE_DEPS},
     {"quiet", no_argument, NULL, 'q'},
+    {"single-pass", no_argument, NULL, OPT_SINGLE_PASS},
     {"top", required_argument, NULL, OPT_TOP},
     {"work-dir", required_argument, NULL, OPT_WORK_DIR},
     {"workspace", required_argument, NULL, 'C'},
@@ -100,7 +118,7 @@ cmd_profile_exec(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(
-	            argc, argv, "C:hl:o:q", profile_options, NULL)) != -1) {
+	            argc, argv, "C:hl:o:p:q", profile_options, NULL)) != -1) {
 		switch (c) {
 		case 'C':
 		case 'l':
@@ -132,6 +150,18 @@ cmd_profile_exec(int argc, char **argv)
 		case OPT_ITEMS:
 			po.top_items = cmd_parse_count("--items", optarg, 0);
 			break;
+		case 'p':
+			strv_push(&po.packages, optarg);
+			break;
+		case OPT_EXCLUDE:
+			strv_push(&po.excludes, optarg);
+			break;
+		case OPT_SINGLE_PASS:
+			po.single_pass = 1;
+			break;
+		case OPT_PROFILE_DEPS:
+			po.profile_deps = 1;
+			break;
 		case OPT_NO_PROFILE:
 			po.no_profile = 1;
 			break;
@@ -148,8 +178,25 @@ cmd_profile_exec(int argc, char **argv)
 	if (optind < argc)
 		cmd_usage_error(
 		    "profile", "unexpected argument '%s'", argv[optind]);
+	if (po.single_pass && po.extractor != NULL)
+		cmd_usage_error("profile",
+		    "--single-pass cannot run --extractor: an extractor "
+		    "inside rustc would inflate the profile (two passes keep "
+		    "them apart)");
+	if (po.single_pass && po.no_profile)
+		cmd_usage_error("profile",
+		    "--single-pass profiles; --no-profile does not: choose "
+		    "one");
+	if (po.profile_deps && po.no_profile)
+		cmd_usage_error(
+		    "profile", "--profile-deps and --no-profile contradict");
+	if (po.packages != NULL && po.excludes != NULL)
+		cmd_usage_error("profile",
+		    "--exclude goes with the whole workspace, not with -p");
 	session_open(&s, &o, 1);
 	status = cmd_profile_session(&s, &po, top, o.quiet);
+	strv_free(po.packages);
+	strv_free(po.excludes);
 	/* A profile with missing units is still written: it is data. */
 	if (status == BENCH_EXIT_INCOMPLETE) {
 		status = session_close(&s, BENCH_EXIT_OK);
@@ -160,7 +207,7 @@ cmd_profile_exec(int argc, char **argv)
 
 const struct cmd_entry cmd_profile_entry = {
     .name = "profile",
-    .summary = "the two-pass self-profile of the workspace's build",
+    .summary = "the self-profile of the workspace's build, unit by unit",
     .exec = cmd_profile_exec,
 };
 

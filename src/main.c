@@ -50,9 +50,6 @@ main(int argc, char **argv)
 	const struct cmd_entry *cmd;
 	int status;
 
-	/* Cargo runs us as RUSTC_WRAPPER: `bench-tests /path/to/rustc ...`. */
-	if (wrapper_is_invocation(argc, argv))
-		return wrapper_main(argc, argv);
 	stats_init();
 
 	if (argc >= 2 &&

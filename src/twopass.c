@@ -1,14 +1,22 @@
 /*
- * twopass.c: the two-pass self-profile of a workspace's build.
+ * twopass.c: the self-profile of a workspace's build, in one target
+ * directory, so that dependencies are built once:
  *
- *   pass 1: cargo build --all-targets with rustc's -Zself-profile and
- *           nothing else (no wrapper), in a target directory of its own;
+ *   pass 1: cargo build --workspace --all-targets with
+ *           bench-tests-rustc-wrapper as RUSTC_WORKSPACE_WRAPPER, which
+ *           adds -Zself-profile to each compilation of a member (with
+ *           --profile-deps it is RUSTC_WRAPPER and profiles everything);
  *           cargo's -Zbuild-analysis log gives its own timing of each unit;
- *   pass 2: the same build with bench-tests (or --extractor) as
- *           RUSTC_WRAPPER and no profiling: the record of every unit;
- *   merge:  each unit of pass 2 gets the costs of its pass-1 profile,
+ *   pass 2: the same build with the wrapper under another path, which
+ *           makes cargo rebuild the members and nothing else; the wrapper
+ *           records each of their rustc calls (or runs --extractor in
+ *           rustc's place), without profiling;
+ *   merge:  each recorded unit gets the costs of its pass-1 profile,
  *           matched by crate name, --test, crate types, source and
  *           features; what has no profile is said, unit by unit.
+ *
+ * --single-pass does both in pass 1: the wrapper adds the profiling flags
+ * and records the same call, and the profile is matched by rustc's pid.
  */
 #include <config.h>
 
@@ -39,9 +47,8 @@ static const char *const dropped_env[] = {
     "CARGO_INCREMENTAL",
     "CARGO_TARGET_DIR",
     "CARGO_BUILD_TARGET_DIR",
-    "RUSTFLAGS",
-    "CARGO_ENCODED_RUSTFLAGS",
     "CARGO_BUILD_ANALYSIS_ENABLED",
+    "BENCH_TESTS_PROFILE_DIR",
     "BENCH_TESTS_UNITS",
     "BENCH_TESTS_EXTRACTOR",
     NULL,
@@ -130,37 +137,79 @@ mkdir_p(const char *path)
 	return rc;
 }
 
-/* Our own executable, for RUSTC_WRAPPER. */
+/*
+ * The wrapper program beside our own executable (caller frees), or NULL
+ * after a message.
+ */
 static char *
-self_exe(void)
+find_wrapper(void)
 {
-	char buf[PATH_MAX];
+	char buf[PATH_MAX], *slash, *path = NULL;
 	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
 
-	if (n <= 0)
+	if (n <= 0) {
+		errorf("cannot find our own executable (/proc/self/exe): %s",
+		    strerror(errno));
 		return NULL;
+	}
 	buf[n] = '\0';
-	return xstrdup(buf);
+	slash = strrchr(buf, '/');
+	if (slash != NULL)
+		*slash = '\0';
+	xasprintf(&path, "%s/" TWOPASS_WRAPPER, buf);
+	if (access(path, X_OK) != 0) {
+		errorf("%s: %s; profile needs " TWOPASS_WRAPPER
+		       " installed beside bench-tests",
+		    path, strerror(errno));
+		free(path);
+		return NULL;
+	}
+	return path;
 }
 
 /*
- * Run one pass: cargo with env in ws, output to log; the progress line
- * ticks.  Returns cargo's status, or -1 when it could not start.
+ * A path of the wrapper for one pass: a symbolic link in the work
+ * directory.  Cargo hashes RUSTC_WORKSPACE_WRAPPER's path into the
+ * members' fingerprints, so another path makes it rebuild the members and
+ * nothing else.
+ */
+static char *
+wrapper_link(const char *dir, const char *name, const char *wrapper)
+{
+	char *link = NULL;
+
+	xasprintf(&link, "%s/%s", dir, name);
+	if (symlink(wrapper, link) != 0) {
+		errorf("cannot link '%s': %s", link, strerror(errno));
+		free(link);
+		return NULL;
+	}
+	return link;
+}
+
+/*
+ * Run one pass: cargo (argv) with the environment env (freed) in ws,
+ * output to work/log_name; the progress line ticks.  Sets *command (the
+ * command line, caller frees), *log (the log's path, caller frees) and
+ * *wall.  Returns cargo's status, or -1 when it could not start.
  */
 static int
-run_pass(const char *what, char **argv, char **env, const char *ws,
-    const char *log, double *wall)
+run_pass(const char *what, char **argv, struct envb *env, const char *ws,
+    const char *work, const char *log_name, char **command, char **log,
+    double *wall)
 {
 	struct bench_run run;
 	char *display = cmd_join_argv(argv);
-	int fd, status;
-	struct spawn_opts so = {.argv = argv, .dir = ws, .envp = env};
+	int fd, status = -1;
+	struct spawn_opts so = {.argv = argv, .dir = ws, .envp = env->v};
 
-	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	*command = display;
+	free(*log);
+	xasprintf(log, "%s/%s", work, log_name);
+	fd = open(*log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0) {
-		errorf("cannot write '%s': %s", log, strerror(errno));
-		free(display);
-		return -1;
+		errorf("cannot write '%s': %s", *log, strerror(errno));
+		goto out;
 	}
 	so.out_fd = so.err_fd = fd;
 	notef("%s: %s", what, display);
@@ -168,9 +217,7 @@ run_pass(const char *what, char **argv, char **env, const char *ws,
 	if (spawn_run(&so, &run) != 0) {
 		term_progress_clear();
 		errorf("cannot run cargo: %s", strerror(errno));
-		close(fd);
-		free(display);
-		return -1;
+		goto out;
 	}
 	term_progress_clear();
 	*wall = run.wall;
@@ -183,9 +230,24 @@ run_pass(const char *what, char **argv, char **env, const char *ws,
 		    what, status, tail);
 		free(tail);
 	}
-	close(fd);
-	free(display);
+out:
+	if (fd >= 0)
+		close(fd);
+	strv_free(env->v);
+	env->v = NULL;
 	return status;
+}
+
+/*
+ * What the end of a pass (run_pass's status) means for the profile: 0 to
+ * go on (cargo's own failures leave units to merge), or our exit status.
+ */
+static int
+pass_verdict(int pass_status)
+{
+	if (spawn_interrupted())
+		return BENCH_EXIT_INTERRUPTED;
+	return pass_status < 0 ? BENCH_EXIT_USAGE : BENCH_EXIT_OK;
 }
 
 /* Whether this cargo understands -Zbuild-analysis (cargo >= 1.94). */
@@ -392,10 +454,13 @@ attach_costs(struct prof_unit *u, const struct mmprof_summary *s,
 	}
 }
 
-/* Our key of a unit, from the metadata target whose src_path is its source. */
+/*
+ * Our key of a unit, from the metadata target whose src_path is its source
+ * (relative to dir, rustc's working directory).
+ */
 static void
-set_key(struct prof_unit *u, const struct cargo_workspace *meta, const char *ws,
-    const struct cargo_target **target)
+set_key(struct prof_unit *u, const struct cargo_workspace *meta,
+    const char *dir, const struct cargo_target **target)
 {
 	char *abs = NULL, *real, *treal;
 	size_t i, j;
@@ -404,7 +469,7 @@ set_key(struct prof_unit *u, const struct cargo_workspace *meta, const char *ws,
 	if (u->source[0] == '/')
 		abs = xstrdup(u->source);
 	else
-		xasprintf(&abs, "%s/%s", ws, u->source);
+		xasprintf(&abs, "%s/%s", dir, u->source);
 	real = file_realpath(abs);
 	for (i = 0; i < meta->n_packages && *target == NULL; i++) {
 		const struct cargo_package *p = &meta->packages[i];
@@ -442,6 +507,22 @@ set_key(struct prof_unit *u, const struct cargo_workspace *meta, const char *ws,
 		                                                     : "");
 }
 
+/*
+ * Whether cargo metadata's kind of a target and the build-analysis log's
+ * are the same: a lib is any library kind; metadata's custom-build is the
+ * log's build-script.
+ */
+static int
+same_kind(const char *meta, const char *log)
+{
+	if (strcmp(meta, log) == 0)
+		return 1;
+	if (strcmp(meta, "lib") == 0)
+		return strstr(log, "lib") != NULL;
+	return strcmp(meta, "custom-build") == 0 &&
+	       strcmp(log, "build-script") == 0;
+}
+
 /* Cargo's timing of the unit (package, target, test mode), if any. */
 static void
 set_cargo_time(struct prof_unit *u, const struct cargo_target *t,
@@ -462,9 +543,10 @@ set_cargo_time(struct prof_unit *u, const struct cargo_target *t,
 		    strcmp(ct[i].target_name, t->name) != 0)
 			continue;
 		if (ct[i].target_kind != NULL &&
-		    strcmp(ct[i].target_kind, t->kind) != 0 &&
-		    !(strcmp(t->kind, "lib") == 0 &&
-		        strstr(ct[i].target_kind, "lib") != NULL))
+		    !same_kind(t->kind, ct[i].target_kind))
+			continue;
+		/* A build script's run is a unit of cargo's, not rustc's. */
+		if (strcmp(ct[i].mode, "run-custom-build") == 0)
 			continue;
 		test_mode = strcmp(ct[i].mode, "test") == 0 ||
 		            strcmp(ct[i].mode, "bench") == 0;
@@ -480,27 +562,74 @@ set_cargo_time(struct prof_unit *u, const struct cargo_target *t,
 	}
 }
 
-/* Read the unit records the wrapper wrote. */
-static size_t
-read_units(const char *dir, struct prof_unit **out)
+/* Whether a record is of the member pkg (its manifest's directory). */
+static int
+is_member(const struct unit_record *r, const struct cargo_package *pkg)
 {
-	char **names = list_dir(dir, ".json"), *path = NULL, *text;
+	char *dir, *a, *b;
+	int same;
+
+	if (pkg == NULL)
+		return 0;
+	if (r->manifest_dir == NULL || pkg->manifest_path == NULL)
+		return 1;
+	dir = xstrdup(pkg->manifest_path);
+	if (strrchr(dir, '/') != NULL)
+		*strrchr(dir, '/') = '\0';
+	a = file_realpath(dir);
+	b = file_realpath(r->manifest_dir);
+	same = a != NULL && b != NULL && strcmp(a, b) == 0;
+	free(a);
+	free(b);
+	free(dir);
+	return same;
+}
+
+/*
+ * Read the records the wrapper wrote: the units of the workspace's
+ * members, keyed, with cargo's timing of each.
+ */
+static size_t
+read_units(const char *dir, const struct cargo_workspace *meta, const char *ws,
+    const struct cargo_unit_time *times, size_t n_times, struct prof_unit **out)
+{
+	char **names = list_dir(dir, ".unit"), *path = NULL, *text;
 	struct prof_unit *units;
+	struct unit_record *r;
 	struct bench_error err;
+	const struct cargo_target *t;
 	size_t i, n = 0, len;
 
 	units = xcalloc(strv_len(names) + 1, sizeof(*units));
 	for (i = 0; names[i] != NULL; i++) {
 		free(path);
 		xasprintf(&path, "%s/%s", dir, names[i]);
-		text = file_read(path, 1u << 20, &len);
-		if (text == NULL)
+		text = file_read(path, 256u << 20, &len);
+		if (text == NULL) {
+			warnf("%s: %s", path, strerror(errno));
 			continue;
-		if (report_unit_parse(text, len, &units[n], &err) == 0)
-			n++;
-		else
+		}
+		if (report_unit_record_parse(text, len, &r, &err) != 0) {
 			warnf("%s: %s", path, err.text);
+			free(text);
+			continue;
+		}
 		free(text);
+		/* Probes and, with --profile-deps, dependencies: not units
+		   of the workspace. */
+		if (report_unit_from_record(r, &units[n], NULL) != 0) {
+			report_unit_record_free(r);
+			continue;
+		}
+		if (!is_member(r, report_cargo_find(meta, units[n].package))) {
+			report_unit_clear(&units[n]);
+			report_unit_record_free(r);
+			continue;
+		}
+		set_key(&units[n], meta, r->cwd != NULL ? r->cwd : ws, &t);
+		set_cargo_time(&units[n], t, meta, times, n_times);
+		report_unit_record_free(r);
+		n++;
 	}
 	free(path);
 	strv_free(names);
@@ -517,7 +646,52 @@ by_package_key(const void *a, const void *b)
 	return c != 0 ? c : strcmp(x->key, y->key);
 }
 
-/* Match profiles to units and attach their costs. */
+/* The items' frontend self times (seconds) of a summary, n of them. */
+static double *
+item_costs(const struct mmprof_summary *s, size_t *n)
+{
+	double *c = xcalloc(s->n_items + 1, sizeof(*c));
+	size_t i, j;
+
+	for (i = 0; i < s->n_items; i++) {
+		const struct mmprof_item *it = &s->items[i];
+		int64_t ns = 0;
+
+		for (j = 0; j < it->n_labels; j++) {
+			const struct mmprof_item_label *r =
+			    &s->item_labels[it->first_label + j];
+			const struct mmprof_label *l = &s->labels[r->label];
+
+			if (!l->overhead && !report_label_is_backend(l->label))
+				ns += r->self_ns;
+		}
+		c[i] = (double)ns * 1e-9;
+	}
+	*n = s->n_items;
+	return c;
+}
+
+/* The unit a profile belongs to: rustc's pid, else its identity. */
+static size_t
+find_unit(const struct prof_section *p, const struct mmprof_identity *id,
+    const int *used)
+{
+	size_t k;
+
+	for (k = 0; id->process_id != 0 && k < p->n_units; k++) {
+		if (!used[k] && p->units[k].pid > 0 &&
+		    (uint64_t)p->units[k].pid == id->process_id &&
+		    identity_matches(id, &p->units[k]))
+			return k;
+	}
+	for (k = 0; k < p->n_units; k++) {
+		if (!used[k] && identity_matches(id, &p->units[k]))
+			break;
+	}
+	return k;
+}
+
+/* Match profiles to units and attach their costs and the skew. */
 static void
 merge(struct prof_section *p, const char *profiles, size_t top_items)
 {
@@ -525,7 +699,8 @@ merge(struct prof_section *p, const char *profiles, size_t top_items)
 	struct mmprof_identity *id;
 	struct mmprof_summary *s;
 	struct bench_error err;
-	size_t i, k;
+	double *all = NULL, *c, front = 0;
+	size_t i, k, n, n_all = 0;
 	int *used;
 
 	used = xcalloc(p->n_units + 1, sizeof(*used));
@@ -539,12 +714,9 @@ merge(struct prof_section *p, const char *profiles, size_t top_items)
 			warnf("%s: %s", path, err.text);
 			continue;
 		}
-		for (k = 0; k < p->n_units; k++) {
-			if (!used[k] && identity_matches(id, &p->units[k]))
-				break;
-		}
+		k = find_unit(p, id, used);
 		mmprof_identity_free(id);
-		/* A unit that failed in pass 2 is skipped: no costs. */
+		/* A unit that failed to build is skipped: no costs. */
 		if (k < p->n_units && p->units[k].exit_code != 0) {
 			used[k] = 1;
 			continue;
@@ -560,15 +732,71 @@ merge(struct prof_section *p, const char *profiles, size_t top_items)
 			if (s->partial != 0)
 				warnf("%s: partial profile: %s", path,
 				    s->partial_reason);
+			c = item_costs(s, &n);
+			report_prof_skew(
+			    c, n, p->units[k].frontend, p->units[k].skew);
+			all = xreallocarray(all, n_all + n + 1, sizeof(*all));
+			memcpy(all + n_all, c, n * sizeof(*c));
+			n_all += n;
+			front += p->units[k].frontend;
+			p->has_skew = 1;
+			free(c);
 		} else {
 			p->deps_files++;
 			p->deps_prof_wall += (double)s->wall_ns * 1e-9;
 		}
 		mmprof_summary_free(s);
 	}
+	if (p->has_skew)
+		report_prof_skew(all, n_all, front, p->skew);
+	free(all);
 	free(path);
 	free(used);
 	strv_free(names);
+}
+
+/* cargo [-Zbuild-analysis] build --all-targets --keep-going SELECTION. */
+static char **
+cargo_argv(const struct twopass_opts *po, int analysis)
+{
+	char **v =
+	    xcalloc(8 + 2 * (strv_len(po->packages) + strv_len(po->excludes)),
+	        sizeof(*v));
+	size_t n = 0, i;
+
+	v[n++] = "cargo";
+	if (analysis)
+		v[n++] = "-Zbuild-analysis";
+	v[n++] = "build";
+	v[n++] = "--all-targets";
+	v[n++] = "--keep-going";
+	for (i = 0; po->packages != NULL && po->packages[i] != NULL; i++) {
+		v[n++] = "-p";
+		v[n++] = po->packages[i];
+	}
+	if (po->packages == NULL)
+		v[n++] = "--workspace";
+	for (i = 0; po->excludes != NULL && po->excludes[i] != NULL; i++) {
+		v[n++] = "--exclude";
+		v[n++] = po->excludes[i];
+	}
+	return v;
+}
+
+/*
+ * The environment both passes share: what differs is only the wrapper,
+ * which each pass sets, RUSTC_WRAPPER and RUSTC_WORKSPACE_WRAPPER both (an
+ * empty one overrides a wrapper of cargo's configuration, such as sccache,
+ * which could answer from its cache and leave a unit unprofiled).
+ */
+static void
+env_pass(struct envb *e, const char *target, int bootstrap)
+{
+	env_base(e);
+	env_add(e, "CARGO_TARGET_DIR=%s", target);
+	env_add(e, "CARGO_INCREMENTAL=0");
+	if (bootstrap)
+		env_add(e, "RUSTC_BOOTSTRAP=1");
 }
 
 int
@@ -579,55 +807,47 @@ twopass_run(
 	struct cargo_workspace *meta = NULL;
 	struct cargo_unit_time *times = NULL;
 	struct envb env;
-	char *work = NULL, *pass1 = NULL, *pass2 = NULL, *profiles = NULL;
-	char *units = NULL, *log = NULL, *logdir = NULL, **before = NULL;
-	char *exe = NULL, *rustflags = NULL, *dest = NULL;
-	const char *user_flags;
-	char *argv1[] = {
-	    "cargo",
-	    "-Zbuild-analysis",
-	    "build",
-	    "--all-targets",
-	    "--keep-going",
-	    NULL,
-	};
-	char *argv2[] = {
-	    "cargo",
-	    "build",
-	    "--all-targets",
-	    "--keep-going",
-	    NULL,
-	};
+	char *work = NULL, *target = NULL, *profiles = NULL, *units = NULL;
+	char *links = NULL, *link1 = NULL, *link2 = NULL, *old = NULL;
+	char *log = NULL, *logdir = NULL, **before = NULL, *wrapper = NULL;
+	char *dest = NULL, **argv1 = NULL, **argv2 = NULL;
 	long n_times = 0;
 	size_t i;
-	int status = BENCH_EXIT_OK, analysis = 0, nightly;
+	int status = BENCH_EXIT_OK, analysis = 0, bootstrap;
 
 	*out = NULL;
 	meta = cargo_metadata(s->ws);
 	if (meta == NULL)
 		return BENCH_EXIT_USAGE;
+	wrapper = find_wrapper();
+	if (wrapper == NULL) {
+		status = BENCH_EXIT_USAGE;
+		goto out;
+	}
 	if (po->work_dir != NULL)
 		work = xstrdup(po->work_dir);
 	else
 		xasprintf(&work, "%s/bench-tests-profile",
 		    meta->target_dir != NULL ? meta->target_dir : s->ws);
-	xasprintf(&pass1, "%s/pass1-target", work);
-	xasprintf(&pass2, "%s/pass2-target", work);
+	xasprintf(&target, "%s/target", work);
 	xasprintf(&profiles, "%s/profiles", work);
 	xasprintf(&units, "%s/units", work);
+	xasprintf(&links, "%s/wrappers", work);
 	/* Fresh every time: a unit that cargo finds up to date has no
-	   profile. */
-	if (remove_tree(pass1) != 0 || remove_tree(pass2) != 0 ||
+	   profile.  (pass1-target and pass2-target: older versions.) */
+	xasprintf(&old, "%s/pass1-target", work);
+	if (remove_tree(old) != 0)
+		goto io;
+	free(old);
+	xasprintf(&old, "%s/pass2-target", work);
+	if (remove_tree(old) != 0 || remove_tree(target) != 0 ||
 	    remove_tree(profiles) != 0 || remove_tree(units) != 0 ||
-	    mkdir_p(profiles) != 0 || mkdir_p(units) != 0) {
-		errorf("cannot prepare the work directory '%s': %s", work,
-		    strerror(errno));
-		status = BENCH_EXIT_USAGE;
-		goto out;
-	}
-	exe = self_exe();
-	if (exe == NULL) {
-		errorf("cannot find our own executable for RUSTC_WRAPPER");
+	    remove_tree(links) != 0 || mkdir_p(profiles) != 0 ||
+	    mkdir_p(units) != 0 || mkdir_p(links) != 0)
+		goto io;
+	link1 = wrapper_link(links, "pass1", wrapper);
+	link2 = wrapper_link(links, "pass2", wrapper);
+	if (link1 == NULL || link2 == NULL) {
 		status = BENCH_EXIT_USAGE;
 		goto out;
 	}
@@ -635,56 +855,42 @@ twopass_run(
 	p = *out = xcalloc(1, sizeof(*p));
 	p->work_dir = xstrdup(work);
 	p->profiled = !po->no_profile;
+	p->single_pass = po->single_pass && !po->no_profile;
+	p->profile_deps = po->profile_deps && !po->no_profile;
 	p->extractor = po->extractor != NULL ? xstrdup(po->extractor) : NULL;
-	nightly = s->b->env.rustc != NULL &&
-	          (strstr(s->b->env.rustc, "nightly") != NULL ||
-	              strstr(s->b->env.rustc, "-dev") != NULL);
-	user_flags = getenv("RUSTFLAGS");
+	bootstrap = s->b->env.rustc == NULL ||
+	            (strstr(s->b->env.rustc, "nightly") == NULL &&
+	                strstr(s->b->env.rustc, "-dev") == NULL);
 
-	if (!po->no_profile) {
-		env_base(&env);
-		env_add(&env, "CARGO_TARGET_DIR=%s", pass1);
-		env_add(&env, "CARGO_INCREMENTAL=0");
-		xasprintf(&rustflags,
-		    "%s%s-Zself-profile=%s -Zself-profile-events=default,args",
-		    user_flags != NULL ? user_flags : "",
-		    user_flags != NULL && *user_flags != '\0' ? " " : "",
-		    profiles);
-		env_add(&env, "RUSTFLAGS=%s", rustflags);
-		if (!nightly)
-			env_add(&env, "RUSTC_BOOTSTRAP=1");
+	if (p->profiled) {
+		env_pass(&env, target, bootstrap);
+		env_add(&env, "RUSTC_WRAPPER=%s", p->profile_deps ? link1 : "");
+		env_add(&env, "RUSTC_WORKSPACE_WRAPPER=%s",
+		    p->profile_deps ? "" : link1);
+		env_add(&env, "BENCH_TESTS_PROFILE_DIR=%s", profiles);
+		if (p->single_pass)
+			env_add(&env, "BENCH_TESTS_UNITS=%s", units);
 		analysis = cargo_has_build_analysis(s->ws, env.v);
 		if (analysis) {
 			env_add(&env, "CARGO_BUILD_ANALYSIS_ENABLED=true");
 			logdir = cargo_log_dir();
 			before = list_dir(logdir, ".jsonl");
-		} else {
+		} else
 			warnf("this cargo has no -Zbuild-analysis: no "
 			      "validation against cargo's own timing");
-			argv1[1] = "build";
-			argv1[2] = "--all-targets";
-			argv1[3] = "--keep-going";
-			argv1[4] = NULL;
-		}
-		xasprintf(&log, "%s/pass1.log", work);
-		p->pass1_command = cmd_join_argv(argv1);
-		p->pass1_status = run_pass("pass 1 of 2 (self-profile)", argv1,
-		    env.v, s->ws, log, &p->pass1_wall);
-		strv_free(env.v);
-		free(log);
-		log = NULL;
-		if (spawn_interrupted()) {
-			status = BENCH_EXIT_INTERRUPTED;
+		argv1 = cargo_argv(po, analysis);
+		p->pass1_status =
+		    run_pass(p->single_pass ? "one pass (profile and record)"
+		                            : "pass 1 of 2 (self-profile)",
+		        argv1, &env, s->ws, work, "pass1.log",
+		        &p->pass1_command, &log, &p->pass1_wall);
+		status = pass_verdict(p->pass1_status);
+		if (status != BENCH_EXIT_OK)
 			goto out;
-		}
-		if (p->pass1_status < 0) {
-			status = BENCH_EXIT_USAGE;
-			goto out;
-		}
 		if (analysis) {
 			xasprintf(&dest, "%s/build-analysis.jsonl", work);
 			n_times =
-			    take_timings(logdir, before, pass1, dest, &times);
+			    take_timings(logdir, before, target, dest, &times);
 			if (n_times < 0) {
 				warnf("cargo's build-analysis log of pass 1 "
 				      "was not found in %s",
@@ -694,46 +900,35 @@ twopass_run(
 		}
 	}
 
-	env_base(&env);
-	env_add(&env, "CARGO_TARGET_DIR=%s", pass2);
-	env_add(&env, "CARGO_INCREMENTAL=0");
-	if (user_flags != NULL)
-		env_add(&env, "RUSTFLAGS=%s", user_flags);
-	env_add(&env, "RUSTC_WRAPPER=%s", exe);
-	env_add(&env, "BENCH_TESTS_UNITS=%s", units);
-	if (po->extractor != NULL)
-		env_add(&env, "BENCH_TESTS_EXTRACTOR=%s", po->extractor);
-	xasprintf(&log, "%s/pass2.log", work);
-	p->pass2_command = cmd_join_argv(argv2);
-	p->pass2_status = run_pass(po->no_profile ? "extraction (no profile)"
-	                                          : "pass 2 of 2 (extraction)",
-	    argv2, env.v, s->ws, log, &p->pass2_wall);
-	strv_free(env.v);
-	if (spawn_interrupted()) {
-		status = BENCH_EXIT_INTERRUPTED;
-		goto out;
-	}
-	if (p->pass2_status < 0) {
-		status = BENCH_EXIT_USAGE;
-		goto out;
+	if (!p->single_pass) {
+		env_pass(&env, target, bootstrap);
+		env_add(&env, "RUSTC_WRAPPER=");
+		env_add(&env, "RUSTC_WORKSPACE_WRAPPER=%s", link2);
+		env_add(&env, "BENCH_TESTS_UNITS=%s", units);
+		if (po->extractor != NULL)
+			env_add(
+			    &env, "BENCH_TESTS_EXTRACTOR=%s", po->extractor);
+		argv2 = cargo_argv(po, 0);
+		p->pass2_status =
+		    run_pass(po->no_profile ? "extraction (no profile)"
+		                            : "pass 2 of 2 (extraction)",
+		        argv2, &env, s->ws, work, "pass2.log",
+		        &p->pass2_command, &log, &p->pass2_wall);
+		status = pass_verdict(p->pass2_status);
+		if (status != BENCH_EXIT_OK)
+			goto out;
 	}
 
-	p->n_units = read_units(units, &p->units);
+	p->n_units =
+	    read_units(units, meta, s->ws, times, (size_t)n_times, &p->units);
 	if (p->n_units == 0) {
-		errorf("the extraction pass recorded no unit of the workspace "
-		       "(see %s)",
+		errorf("the build recorded no unit of the workspace (see %s)",
 		    log);
 		status = BENCH_EXIT_USAGE;
 		goto out;
 	}
-	for (i = 0; i < p->n_units; i++) {
-		const struct cargo_target *t;
-
-		set_key(&p->units[i], meta, s->ws, &t);
-		set_cargo_time(&p->units[i], t, meta, times, (size_t)n_times);
-	}
 	qsort(p->units, p->n_units, sizeof(*p->units), by_package_key);
-	if (!po->no_profile)
+	if (p->profiled)
 		merge(p, profiles, po->top_items);
 	for (i = 0; i < p->n_units; i++) {
 		struct prof_unit *u = &p->units[i];
@@ -741,38 +936,41 @@ twopass_run(
 
 		xasprintf(&name, "%s/%s", u->package, u->key);
 		if (u->exit_code != 0) {
-			char **f = p->failed;
-			size_t nf = strv_len(f);
-
-			p->failed = xreallocarray(f, nf + 2, sizeof(*f));
-			p->failed[nf] = xstrdup(name);
-			p->failed[nf + 1] = NULL;
-			warnf("%s failed to build in pass 2 (rustc exit %d): "
-			      "skipped",
+			strv_push(&p->failed, name);
+			warnf("%s failed to build (rustc exit %d): skipped",
 			    name, u->exit_code);
 		}
 		if (!u->has_profile) {
 			p->n_missing++;
-			if (!po->no_profile)
+			if (p->profiled && u->exit_code == 0)
 				warnf("%s: no profile data", name);
 		}
 		free(name);
 	}
 	if ((p->profiled && p->n_missing > 0) || p->failed != NULL)
 		status = BENCH_EXIT_INCOMPLETE;
+	goto out;
+io:
+	errorf("cannot prepare the work directory '%s': %s", work,
+	    strerror(errno));
+	status = BENCH_EXIT_USAGE;
 out:
 	report_cargo_timings_free(times, (size_t)(n_times > 0 ? n_times : 0));
 	report_cargo_workspace_free(meta);
 	strv_free(before);
+	free(argv1);
+	free(argv2);
 	free(dest);
 	free(logdir);
 	free(log);
-	free(rustflags);
-	free(exe);
+	free(old);
+	free(link1);
+	free(link2);
+	free(links);
+	free(wrapper);
 	free(units);
 	free(profiles);
-	free(pass2);
-	free(pass1);
+	free(target);
 	free(work);
 	return status;
 }

@@ -110,3 +110,13 @@ strv_free(char **v)
 		free(v[i]);
 	free(v);
 }
+
+void
+strv_push(char ***v, const char *s)
+{
+	size_t n = strv_len(*v);
+
+	*v = xreallocarray(*v, n + 2, sizeof(**v));
+	(*v)[n] = xstrdup(s);
+	(*v)[n + 1] = NULL;
+}

@@ -2,7 +2,8 @@
  * cargo-fuzzer.c: libFuzzer target for what bench-tests reads from cargo,
  * libtest and its own wrapper: cargo metadata, the artifact messages of
  * --message-format json, libtest's JSON lines with cargo's "Running"
- * lines, the -Zbuild-analysis log and the wrapper's unit records.
+ * lines, the -Zbuild-analysis log and the records of
+ * bench-tests-rustc-wrapper (with the unit their arguments describe).
  *
  * The first byte of an input picks the parser by its value modulo 5 (the
  * seeds in tests/fuzz/corpus/cargo/ use A metadata, B artifacts, C libtest,
@@ -84,6 +85,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cargo_unit_time *times = NULL;
 	struct test_report *t;
 	struct prof_unit u;
+	struct unit_record *r;
 	const char *text = (const char *)data + 1;
 	size_t i;
 	long n;
@@ -128,13 +130,39 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		report_cargo_timings_free(times, (size_t)n);
 		break;
 	default:
-		if (report_unit_parse(text, size, &u, &err) == 0) {
-			touch(u.package);
-			touch(u.crate_name);
-			touch(u.source);
+		if (report_unit_record_parse(text, size, &r, &err) != 0) {
+			if (r != NULL || err.code >= 0 || err.text[0] == '\0')
+				abort();
+			break;
+		}
+		/* What was accepted is whole: rustc, a status, n_args
+		   arguments. */
+		if (r->rustc == NULL || r->args == NULL ||
+		    r->args[r->n_args] != NULL ||
+		    (r->signal == 0 &&
+		        (r->exit_code < 0 || r->exit_code > 255)) ||
+		    (r->signal != 0 && r->exit_code != 128 + r->signal))
+			abort();
+		for (i = 0; i < r->n_args; i++)
+			touch(r->args[i]);
+		memset(&err, 0, sizeof(err));
+		if (report_unit_from_record(r, &u, &err) == 0) {
+			/* A unit has its package, crate, source and a
+			   crate type. */
+			if (u.package == NULL || u.crate_name == NULL ||
+			    u.source == NULL || u.crate_types == NULL ||
+			    u.crate_types[0] == NULL)
+				abort();
+			touch(u.edition);
+			touch(u.metadata);
+			for (i = 0; u.features[i] != NULL; i++)
+				touch(u.features[i]);
+			for (i = 0; u.externs[i] != NULL; i++)
+				touch(u.externs[i]);
 			report_unit_clear(&u);
 		} else if (err.text[0] == '\0')
 			abort();
+		report_unit_record_free(r);
 		break;
 	}
 	report_cargo_workspace_free(meta);

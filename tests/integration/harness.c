@@ -298,27 +298,47 @@ read_pids(const char *path, pid_t *pids, size_t max)
 	return n;
 }
 
-const char *
-example_workspace(void)
+/* A copy of the source directory src (under the source tree) at dest. */
+static void
+copy_tree(const char *src, const char *dest)
 {
-	static char *ws;
 	char *cmd;
 
-	if (ws != NULL)
-		return ws;
-	ws = strdup(TOP_BUILDDIR "/tests/work/example-workspace");
 	mkdir(TOP_BUILDDIR "/tests/work", 0777);
 	/*
 	 * A copy, so that a read-only source tree (make distcheck) works
 	 * too; its target/ stays between test runs, so cargo builds once.
 	 */
-	cr_assert(
-	    asprintf(&cmd,
-	        "mkdir -p '%s' && (cd '%s/examples/workspace' && tar cf - "
-	        "--exclude=./target .) | (cd '%s' && tar xf -) && "
-	        "chmod -R u+w '%s'",
-	        ws, TOP_SRCDIR, ws, ws) > 0);
+	cr_assert(asprintf(&cmd,
+	              "mkdir -p '%s' && (cd '%s/%s' && tar cf - "
+	              "--exclude=./target .) | (cd '%s' && tar xf -) && "
+	              "chmod -R u+w '%s'",
+	              dest, TOP_SRCDIR, src, dest, dest) > 0);
 	cr_assert_eq(system(cmd), 0, "%s", cmd);
 	free(cmd);
+}
+
+const char *
+example_workspace(void)
+{
+	static char *ws;
+
+	if (ws != NULL)
+		return ws;
+	ws = strdup(TOP_BUILDDIR "/tests/work/example-workspace");
+	copy_tree("examples/workspace", ws);
+	return ws;
+}
+
+char *
+test_workspace(const char *name)
+{
+	static int copied;
+	char *ws = NULL;
+
+	if (!copied)
+		copy_tree("tests/workspaces", TOP_BUILDDIR "/tests/work/ws");
+	copied = 1;
+	cr_assert(asprintf(&ws, TOP_BUILDDIR "/tests/work/ws/%s", name) > 0);
 	return ws;
 }

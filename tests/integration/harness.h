@@ -50,6 +50,11 @@ int process_alive(pid_t pid);
 size_t read_pids(const char *path, pid_t *pids, size_t max);
 /* A copy of the example workspace in the build tree (made once). */
 const char *example_workspace(void);
+/*
+ * A copy of tests/workspaces/NAME in the build tree (all of tests/workspaces
+ * copied once, as their path dependencies need); caller frees.
+ */
+char *test_workspace(const char *name);
 /* Sleep for seconds. */
 void sleep_seconds(double s);
 

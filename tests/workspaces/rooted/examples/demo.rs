@@ -1,0 +1,3 @@
+fn main() {
+    println!("{}", rooted::report(&[3.0, 4.0]));
+}
