@@ -368,5 +368,7 @@ extern const struct cmd_entry cmd_serve_entry;
 /* cmd-export.c */
 extern const struct cmd_entry cmd_export_entry;
 
+/* cmd-flame.c */
+extern const struct cmd_entry cmd_flame_entry;
 
 #endif /* BENCH_SRC_BENCH_H */
