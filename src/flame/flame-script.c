@@ -415,7 +415,8 @@ frame(struct flame_data *d, const char *s, size_t n)
 			sym_len = h > 0 ? h - 1 : 0;
 		}
 	}
-	kernel = addr >= KERNEL_START ||
+	/* All ones is where perf's unwinding lost the chain, not the kernel. */
+	kernel = (addr >= KERNEL_START && addr != UINT64_MAX) ||
 	         (dso != NULL && starts(dso, dso_len, "[kernel."));
 	if (dso != NULL && dso_len > 0 && !starts(dso, dso_len, "[unknown]")) {
 		base_name(dso, dso_len, &b, &bn);

@@ -288,6 +288,25 @@ Test(flame_script, names_are_made_valid_utf8_without_controls)
 	flame_data_free(d);
 }
 
+Test(flame_script, a_lost_chain_is_not_the_kernel)
+{
+	/* perf ends a chain it could not unwind with all ones. */
+	static const char text[] = "x 1/1 1.000000: 1000 cpu-clock:\n"
+	                           "\tffffffffffffffff [unknown] ([unknown])\n"
+	                           "\n"
+	                           "x 1/1 1.100000: 1000 cpu-clock:\n"
+	                           "\tffffffff81000000 [unknown] ([unknown])\n";
+	struct flame_data *d = parse(text);
+	struct flame_report *r = flame_report_build(d, NULL, 10);
+
+	cr_assert_eq(r->user_samples, 1);
+	cr_assert_eq(r->kernel_samples, 1);
+	cr_assert_eq(r->n_functions, 1);
+	cr_assert_eq(r->n_kernel_functions, 1);
+	flame_report_free(r);
+	flame_data_free(d);
+}
+
 Test(flame_script, a_sample_without_call_chain_has_its_frame_inline)
 {
 	static const char text[] =
