@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "bench-utf8.h"
 #include "reports-int.h"
 
 void *
@@ -48,37 +49,7 @@ reportp_xstrdup(const char *s)
 size_t
 report_utf8_len(const char *str, size_t n)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	size_t len, i;
-	unsigned int cp;
-
-	if (n == 0)
-		return 0;
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and code points past U+10FFFF. */
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
+	return bench_utf8_len((const unsigned char *)str, n);
 }
 
 char *

@@ -662,4 +662,17 @@ const char *report_export_format_name(enum report_export_format fmt);
 char *report_export(const struct baseline *b, enum report_export_format fmt,
     struct bench_error *err);
 
+/* flame.c: bench-tests flame's report (reports/flame-schema.md), from the
+   struct flame_report of the flame library (src/flame/flame.h). */
+
+#define REPORT_FLAME_SCHEMA  "bench-tests/flame"
+#define REPORT_FLAME_VERSION 1
+
+struct flame_report;
+/* report.json (caller frees), or NULL with err filled. */
+char *report_flame_json(const struct flame_report *r, struct bench_error *err);
+/* The report as tables: programs, functions, kernel functions, categories. */
+void report_text_flame(
+    FILE *f, const struct flame_report *r, const struct report_style *style);
+
 #endif /* BENCH_REPORTS_REPORT_H */

@@ -254,6 +254,12 @@ struct baseline *session_load_baseline(const char *path, int *missing);
 /* own options followed by the shared ones (caller frees the array). */
 struct option *session_merge_options(const struct option *own);
 /*
+ * own options followed by the shared options called names (NULL-ended;
+ * a name that is not one is a bug: exit 2); caller frees the array.
+ */
+struct option *session_select_options(
+    const struct option *own, const char *const *names);
+/*
  * Resolve the workspace (with needs_cargo, it must hold a Cargo.toml and
  * cargo must be on PATH), check the output path, open the log, record the
  * environment and warn about it.  Exits 2 on a usage error.
@@ -273,6 +279,13 @@ char **session_command(const char *cmd, int argc, char **argv);
  */
 int session_run_command(struct session *s, struct session_opts *o, char **cmd,
     const char *name, struct bench_result **r);
+/*
+ * The part of session_run_command before the measurement: choose the
+ * pre-build, check the command, open the session and pre-build.  Returns
+ * an exit status (0 to go on); the caller closes the session.
+ */
+int session_begin_command(
+    struct session *s, struct session_opts *o, char **cmd);
 /* Pre-build; returns an exit status (0 to go on). */
 int session_prebuild(struct session *s, char *const *argv, const char *display);
 /* Measure argv as benchmark name (NULL: the command); an exit status. */
@@ -379,5 +392,8 @@ extern const struct cmd_entry cmd_serve_entry;
 
 /* cmd-export.c */
 extern const struct cmd_entry cmd_export_entry;
+
+/* cmd-flame.c */
+extern const struct cmd_entry cmd_flame_entry;
 
 #endif /* BENCH_SRC_BENCH_H */

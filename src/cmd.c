@@ -19,6 +19,7 @@ const struct cmd_entry *const cmd_table[] = {
     &cmd_compare_entry,
     &cmd_check_entry,
     &cmd_export_entry,
+    &cmd_flame_entry,
     &cmd_profile_entry,
     &cmd_profile_summary_entry,
     &cmd_post_entry,

@@ -441,8 +441,7 @@ session_command(const char *cmd, int argc, char **argv)
 }
 
 int
-session_run_command(struct session *s, struct session_opts *o, char **cmd,
-    const char *name, struct bench_result **r)
+session_begin_command(struct session *s, struct session_opts *o, char **cmd)
 {
 	static char *default_prebuild[] = {
 	    "cargo", "test", "--workspace", "--no-run", NULL};
@@ -467,6 +466,15 @@ session_run_command(struct session *s, struct session_opts *o, char **cmd,
 	    s, o, session_is_cargo(cmd[0]) || prebuild == default_prebuild);
 	if (prebuild != NULL)
 		status = session_prebuild(s, prebuild, display);
+	return status;
+}
+
+int
+session_run_command(struct session *s, struct session_opts *o, char **cmd,
+    const char *name, struct bench_result **r)
+{
+	int status = session_begin_command(s, o, cmd);
+
 	if (status == BENCH_EXIT_OK)
 		status = session_measure(s, name, cmd, r);
 	return status;
@@ -522,5 +530,30 @@ session_merge_options(const struct option *own)
 	memcpy(all, own, n * sizeof(*all));
 	memcpy(all + n, session_options, m * sizeof(*all));
 	memcpy(all + n + m, post_options, (k + 1) * sizeof(*all));
+	return all;
+}
+
+struct option *
+session_select_options(const struct option *own, const char *const *names)
+{
+	size_t n = 0, k = 0, i, j;
+	struct option *all;
+
+	while (own[n].name != NULL)
+		n++;
+	while (names[k] != NULL)
+		k++;
+	all = xcalloc(n + k + 1, sizeof(*all));
+	memcpy(all, own, n * sizeof(*all));
+	for (j = 0; j < k; j++) {
+		for (i = 0; session_options[i].name != NULL; i++) {
+			if (strcmp(session_options[i].name, names[j]) == 0)
+				break;
+		}
+		if (session_options[i].name == NULL)
+			fatalx(BENCH_EXIT_USAGE, "no shared option --%s",
+			    names[j]);
+		all[n++] = session_options[i];
+	}
 	return all;
 }

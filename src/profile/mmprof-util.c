@@ -15,6 +15,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "bench-utf8.h"
 #include "mmprof-int.h"
 
 #define EMPTY UINT64_MAX
@@ -403,40 +404,6 @@ mmprofp_strtab_str(const struct mmprofp_strtab *t, uint32_t idx)
 
 /* --------------------------------------------------------------- UTF-8 */
 
-/* Length of the valid UTF-8 sequence at s[0..n), or 0 if invalid. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t need, i;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF) {
-		need = 2;
-		cp = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		need = 3;
-		cp = c & 0x0F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		need = 4;
-		cp = c & 0x07;
-	} else
-		return 0;
-	if (n < need)
-		return 0;
-	for (i = 1; i < need; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if ((need == 3 && cp < 0x800) || (need == 4 && cp < 0x10000) ||
-	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return need;
-}
-
 /*
  * Copy src[0..n) to dst, replacing each invalid UTF-8 byte by U+FFFD; dst
  * needs room for 3 * n bytes.  Returns the length written.
@@ -451,7 +418,7 @@ mmprofp_utf8_clean(char *dst, const unsigned char *src, size_t n)
 			dst[o++] = (char)src[i++];
 			continue;
 		}
-		k = utf8_seq(src + i, n - i);
+		k = bench_utf8_len(src + i, n - i);
 		if (k == 0) {
 			dst[o++] = (char)0xEF;
 			dst[o++] = (char)0xBF;

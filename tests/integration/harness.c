@@ -135,8 +135,9 @@ make_env(const char *const *env)
 
 static char *out_path, *err_path;
 
+/* Start argv[0] (looked up in PATH) with args after it. */
 static pid_t
-start(struct cli *c, const char *dir, const char *const *env,
+start(struct cli *c, const char *dir, const char *const *env, const char *arg0,
     const char *const *args)
 {
 	posix_spawn_file_actions_t fa;
@@ -150,7 +151,7 @@ start(struct cli *c, const char *dir, const char *const *env,
 	while (args[n] != NULL)
 		n++;
 	argv = calloc(n + 2, sizeof(*argv));
-	argv[0] = (char *)bench_bin();
+	argv[0] = (char *)arg0;
 	for (i = 0; i < n; i++)
 		argv[i + 1] = (char *)args[i];
 	envp = make_env(env);
@@ -168,7 +169,7 @@ start(struct cli *c, const char *dir, const char *const *env,
 	    &fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (dir != NULL)
 		posix_spawn_file_actions_addchdir_np(&fa, dir);
-	rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, envp);
+	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, envp);
 	cr_assert_eq(rc, 0, "spawn %s: %s", argv[0], strerror(rc));
 	posix_spawn_file_actions_destroy(&fa);
 	free(argv);
@@ -190,8 +191,7 @@ cli_wait(struct cli *c, pid_t pid, double limit)
 		if (now() - t0 > limit) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
-			cr_assert_fail(
-			    "bench-tests ran longer than %.0f s; stderr:\n%s",
+			cr_assert_fail("it ran longer than %.0f s; stderr:\n%s",
 			    limit, slurp(err_path));
 		}
 		sleep_seconds(0.01);
@@ -206,14 +206,22 @@ cli_wait(struct cli *c, pid_t pid, double limit)
 pid_t
 cli_start(struct cli *c, const char *dir, const char *const *args)
 {
-	return start(c, dir, NULL, args);
+	return start(c, dir, NULL, bench_bin(), args);
 }
 
 void
 cli_run(struct cli *c, const char *dir, const char *const *env, double limit,
     const char *const *args)
 {
-	pid_t pid = start(c, dir, env, args);
+	pid_t pid = start(c, dir, env, bench_bin(), args);
+
+	cli_wait(c, pid, limit);
+}
+
+void
+prog_run(struct cli *c, const char *dir, double limit, const char *const *argv)
+{
+	pid_t pid = start(c, dir, NULL, argv[0], argv + 1);
 
 	cli_wait(c, pid, limit);
 }

@@ -30,6 +30,12 @@ void cli_run(struct cli *c, const char *dir, const char *const *env,
 /* Start bench-tests in the background; returns its pid (stdout/err to files).
  */
 pid_t cli_start(struct cli *c, const char *dir, const char *const *args);
+/*
+ * Run another program the same way (argv[0] looked up in PATH), e.g.
+ * chromium or python3; c gets its status and output.
+ */
+void prog_run(
+    struct cli *c, const char *dir, double limit, const char *const *argv);
 /* Wait for a background run started by cli_start. */
 void cli_wait(struct cli *c, pid_t pid, double limit);
 void cli_free(struct cli *c);

@@ -43,7 +43,8 @@ cpu(int user)
 
 static volatile unsigned long sink;
 
-static void
+/* Never inlined: bench-tests flame must find it by name (test_flame). */
+static __attribute__((noinline)) void
 burn_user(double seconds)
 {
 	unsigned long i, x = 1;
