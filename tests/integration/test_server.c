@@ -1256,7 +1256,7 @@ Test(
 	struct cli c;
 	struct reply r;
 	char *doc = make_baseline(&three[0]), *file, *bad, *server, *tokfile;
-	char *env_tok;
+	char *env_tok, *state;
 
 	srv_new(&s, "post", NULL);
 	file = path_join(s.dir, "b.json");
@@ -1268,30 +1268,40 @@ Test(
 	chmod(tokfile, 0600);
 	cr_assert(asprintf(&server, "BENCH_TESTS_SERVER=%s", s.url) > 0);
 	cr_assert(asprintf(&env_tok, "BENCH_TESTS_TOKEN=%s", TOKEN) > 0);
+	cr_assert(asprintf(&state, "XDG_STATE_HOME=%s", s.dir) > 0);
 
-	cli_run(&c, s.dir, (const char *[]){server, env_tok, NULL}, 30,
+	cli_run(&c, s.dir, (const char *[]){server, env_tok, state, NULL}, 30,
 	    (const char *[]){"post", file, NULL});
 	cr_assert_eq(c.status, 0, "%s", c.err);
 	cr_assert_not_null(strstr(c.out, "/api/v1/baselines/"), "%s", c.out);
 	cr_assert_not_null(strstr(c.out, three[0].id), "%s", c.out);
 	cr_assert_not_null(strstr(c.err, "stored as"), "%s", c.err);
 	cr_assert_null(strstr(c.err, TOKEN), "the token was printed");
+	/* Spooled first, taken out once the server had it. */
+	cr_assert_eq(spool_count(s.dir), 0, "a delivered copy stays spooled");
 	cli_free(&c);
 	/* Again, with the token from a file: the server has it already. */
-	cli_run(&c, s.dir, (const char *[]){server, "BENCH_TESTS_TOKEN=", NULL},
-	    30, (const char *[]){"post", "--token-file", tokfile, file, NULL});
+	cli_run(&c, s.dir,
+	    (const char *[]){server, "BENCH_TESTS_TOKEN=", state, NULL}, 30,
+	    (const char *[]){"post", "--token-file", tokfile, file, NULL});
 	cr_assert_eq(c.status, 0, "%s", c.err);
 	cr_assert_not_null(strstr(c.err, "already had"), "%s", c.err);
+	cr_assert_eq(spool_count(s.dir), 0);
 	cli_free(&c);
-	/* A wrong token: 401 with the server's message, status 2, no echo. */
+	/*
+	 * A wrong token: 401 with the server's message, status 2, no echo;
+	 * the FILE is the user's, so no copy stays in the spool.
+	 */
 	cli_run(&c, s.dir,
-	    (const char *[]){server, "BENCH_TESTS_TOKEN=sekrit-wrong", NULL},
-	    30, (const char *[]){"post", "--spool-dir", s.dir, file, NULL});
+	    (const char *[]){
+	        server, "BENCH_TESTS_TOKEN=sekrit-wrong", state, NULL},
+	    30, (const char *[]){"post", file, NULL});
 	cr_assert_eq(c.status, 2);
 	cr_assert_not_null(strstr(c.err, "401"), "%s", c.err);
 	cr_assert_not_null(strstr(c.err, "not accepted"), "%s", c.err);
 	cr_assert_null(strstr(c.err, "sekrit"), "the token was printed");
 	cr_assert_null(strstr(c.out, "sekrit"), "the token was printed");
+	cr_assert_eq(spool_count(s.dir), 0, "a refused copy stays spooled");
 	cli_free(&c);
 	/* An invalid file is refused before anything is sent. */
 	cli_run(&c, s.dir, (const char *[]){server, env_tok, NULL}, 30,
@@ -1320,6 +1330,7 @@ Test(
 	cr_assert_not_null(strstr(r.body, "\"count\":1"), "%s", r.body);
 	reply_free(&r);
 	srv_stop(&s);
+	free(state);
 	free(env_tok);
 	free(server);
 	free(tokfile);
@@ -1454,6 +1465,72 @@ Test(faults, server_down_spools_then_flush_sends, .timeout = 120)
 	free(file);
 	free(doc);
 	srv_free(&s);
+}
+
+/*
+ * post FILE spools before it sends: killed (SIGKILL: nothing of it runs)
+ * while it waits between its retries, it leaves the baseline in the spool,
+ * byte for byte, and --flush delivers it later.
+ */
+Test(faults, post_killed_during_its_retries_leaves_the_baseline_spooled,
+    .timeout = 60)
+{
+	struct proc p;
+	struct cli c;
+	char *dir = scratch_dir("postkill"), *file = path_join(dir, "b.json");
+	char *doc = make_baseline(&three[2]), *server, *state, *spooled, *got;
+	size_t len;
+
+	write_file(file, doc, strlen(doc));
+	cr_assert(asprintf(&server, "BENCH_TESTS_SERVER=http://127.0.0.1:%d",
+	              free_port()) > 0);
+	cr_assert(asprintf(&state, "XDG_STATE_HOME=%s", dir) > 0);
+	/* Refused at once, then backoff of 1.5-2.5 s before each retry. */
+	proc_start(&p, dir, "post",
+	    (const char *[]){server, state, "BENCH_TESTS_TOKEN=" TOKEN, NULL},
+	    (const char *[]){bench_bin(), "post", "--retries", "5",
+	        "--retry-delay", "2s", file, NULL});
+	sleep_seconds(1.0);
+	cr_assert(waitpid(p.pid, NULL, WNOHANG) == 0,
+	    "post ended before the kill: %s", slurp_file(p.err, NULL));
+	kill(p.pid, SIGKILL);
+	cr_assert_eq(proc_wait(&p, 10), 128 + SIGKILL);
+	proc_free(&p);
+	cr_assert_eq(spool_count(dir), 1, "the killed post left no copy");
+	cr_assert(asprintf(&spooled, "%s/bench-tests/spool/%s.json", dir,
+	              three[2].id) > 0);
+	got = slurp_file(spooled, &len);
+	cr_assert_not_null(got, "%s is missing", spooled);
+	cr_assert(len == strlen(doc) && memcmp(got, doc, len) == 0,
+	    "the spooled copy differs from the file");
+	free(got);
+
+	/* The server comes up: --flush delivers it and empties the spool. */
+	{
+		struct srv s;
+
+		srv_new(&s, "postkill-srv", NULL);
+		free(server);
+		cr_assert(
+		    asprintf(&server, "BENCH_TESTS_SERVER=%s", s.url) > 0);
+		cli_run(&c, dir,
+		    (const char *[]){
+		        server, state, "BENCH_TESTS_TOKEN=" TOKEN, NULL},
+		    30, (const char *[]){"post", "--flush", NULL});
+		cr_assert_eq(c.status, 0, "%s", c.err);
+		cr_assert_not_null(
+		    strstr(c.err, "flushed 1 spooled"), "%s", c.err);
+		cr_assert_eq(spool_count(dir), 0);
+		cli_free(&c);
+		srv_stop(&s);
+		srv_free(&s);
+	}
+	free(spooled);
+	free(state);
+	free(server);
+	free(doc);
+	free(file);
+	free(dir);
 }
 
 Test(client, fetch_latest_for_check_baseline_from, .timeout = 60)
