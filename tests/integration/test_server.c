@@ -1085,7 +1085,15 @@ slow_poster(void *arg)
 	CURL *c = curl_easy_init();
 
 	h = curl_slist_append(h, "Authorization: Bearer " TOKEN);
-	h = curl_slist_append(h, "Expect:");
+	/*
+	 * libcurl sends the body (calls slow_read) only after the server's
+	 * "100 Continue", which libmicrohttpd sends once our handler has the
+	 * request: sp.sent > 0 then proves that the request is in flight.
+	 * (Without it, a loaded machine could deliver SIGTERM while the
+	 * connection still waited to be accepted: "the request in flight got
+	 * 0".)
+	 */
+	h = curl_slist_append(h, "Expect: 100-continue");
 	curl_easy_setopt(c, CURLOPT_URL, sp->url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -1094,6 +1102,7 @@ slow_poster(void *arg)
 	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)sp->len);
 	curl_easy_setopt(c, CURLOPT_READFUNCTION, slow_read);
 	curl_easy_setopt(c, CURLOPT_READDATA, sp);
+	curl_easy_setopt(c, CURLOPT_EXPECT_100_TIMEOUT_MS, 30000L);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
 	{
 		struct sink_buf b = {NULL, 0};
@@ -1125,7 +1134,10 @@ Test(serve, sigterm_lets_the_request_in_flight_finish, .timeout = 60)
 	sp.doc = doc;
 	sp.len = strlen(doc);
 	cr_assert_eq(pthread_create(&th, NULL, slow_poster, &sp), 0);
-	/* The body takes 0.6 s to arrive: stop the server in the middle. */
+	/*
+	 * The body takes 0.6 s to arrive: stop the server in the middle, once
+	 * the server has the request (see slow_poster).
+	 */
 	for (st = 0; sp.sent == 0 && st < 1000; st++)
 		sleep_seconds(0.01);
 	cr_assert_gt(sp.sent, 0, "the upload did not start");
