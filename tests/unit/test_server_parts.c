@@ -1,11 +1,14 @@
 /*
  * test_server_parts.c: the pieces of the results server and its client that
  * need no network: the change markers (compare's rule), tokens, escaping,
- * the API's JSON, and the dispatcher on a real database file.
+ * the API's JSON, the dispatcher on a real database file, and the guard's
+ * rules (per address, the reserve, deadlines).
  */
 #include <config.h>
 
+#include <arpa/inet.h>
 #include <math.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -311,4 +314,156 @@ Test(server, dispatch_on_a_real_database)
 		free(cmd);
 	}
 	free(db);
+}
+
+/* An IPv4 or IPv6 socket address from text. */
+static size_t
+sockaddr_of(const char *text, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (strchr(text, ':') != NULL) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+
+		a->sin6_family = AF_INET6;
+		cr_assert_eq(inet_pton(AF_INET6, text, &a->sin6_addr), 1);
+		return sizeof(*a);
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)ss;
+
+		a->sin_family = AF_INET;
+		cr_assert_eq(inet_pton(AF_INET, text, &a->sin_addr), 1);
+		return sizeof(*a);
+	}
+}
+
+static int
+accepts(struct server_guard *g, const char *addr)
+{
+	struct sockaddr_storage ss;
+	size_t len = sockaddr_of(addr, &ss);
+
+	return server_guard_accept(g, (struct sockaddr *)&ss, len);
+}
+
+static struct guard_conn *
+opened(struct server_guard *g, const char *addr, int fd)
+{
+	struct sockaddr_storage ss;
+	size_t len = sockaddr_of(addr, &ss);
+
+	return server_guard_open(g, fd, (struct sockaddr *)&ss, len);
+}
+
+Test(server, guard_caps_each_address_and_keeps_a_reserve)
+{
+	struct server_guard g;
+	struct guard_conn *c[40], *last;
+	char line[512];
+	size_t i;
+
+	/* 32 connections: the last 32/16 = 2 for addresses holding none. */
+	server_guard_init(&g, 32, 4, 60);
+	cr_assert_eq(g.reserve, 2);
+	cr_assert_eq(server_guard_reserve(1024), 64);
+	cr_assert_eq(server_guard_reserve(8), 1);
+	for (i = 0; i < 4; i++) {
+		cr_assert(accepts(&g, "10.0.0.1"));
+		c[i] = opened(&g, "10.0.0.1", (int)i);
+	}
+	cr_assert_not(accepts(&g, "10.0.0.1"), "a fifth from one address");
+	cr_assert(accepts(&g, "10.0.0.2"));
+	/* One leaves: room again. */
+	server_guard_close(&g, c[3]);
+	cr_assert(accepts(&g, "10.0.0.1"));
+	c[3] = opened(&g, "10.0.0.1", 3);
+	/* IPv6 counts by /64; a v4-mapped address is its IPv4 address. */
+	for (i = 4; i < 8; i++)
+		c[i] = opened(
+		    &g, i % 2 ? "2001:db8:1:2::1" : "2001:db8:1:2::ff", (int)i);
+	cr_assert_not(accepts(&g, "2001:db8:1:2:abcd::9"));
+	cr_assert(accepts(&g, "2001:db8:1:3::1"));
+	cr_assert_not(accepts(&g, "::ffff:10.0.0.1"));
+	/* Fill to 30 = 32 - 2 from addresses with 2 each. */
+	for (i = 8; i < 30; i++) {
+		char a[32];
+
+		snprintf(a, sizeof(a), "10.1.0.%zu", i / 2);
+		c[i] = opened(&g, a, (int)i);
+	}
+	cr_assert_eq(g.open, 30);
+	/* Reserve: an address that holds one is refused, a fresh one not. */
+	cr_assert_not(accepts(&g, "10.1.0.4"));
+	cr_assert(accepts(&g, "192.168.9.9"));
+	c[30] = opened(&g, "192.168.9.9", 30);
+	cr_assert_not(accepts(&g, "192.168.9.9"), "it holds one now");
+	last = opened(&g, "192.168.9.10", 31);
+	/* Full: nobody. */
+	cr_assert_not(accepts(&g, "172.16.0.1"));
+	cr_assert_eq(server_guard_report(&g, line, sizeof(line)), 1);
+	cr_assert_not_null(
+	    strstr(line, "over --max-per-address 4"), "%s", line);
+	cr_assert_not_null(
+	    strstr(line, "keeping the last 2 slots"), "%s", line);
+	cr_assert_not_null(strstr(line, "at --max-connections 32"), "%s", line);
+	cr_assert_not_null(strstr(line, "32 open"), "%s", line);
+	/* Reported once: the counts start again. */
+	cr_assert_eq(server_guard_report(&g, line, sizeof(line)), 0);
+	server_guard_close(&g, last);
+	for (i = 0; i < 31; i++)
+		server_guard_close(&g, c[i]);
+	cr_assert_eq(g.open, 0);
+	/* Every address's count went back to nothing. */
+	for (i = 0; i < 4; i++)
+		cr_assert(accepts(&g, "10.0.0.1"));
+	server_guard_free(&g);
+}
+
+struct cuts {
+	int fds[8];
+	size_t n;
+};
+
+static void
+record_cut(int fd, void *arg)
+{
+	struct cuts *c = arg;
+
+	cr_assert_lt(c->n, 8);
+	c->fds[c->n++] = fd;
+}
+
+Test(server, guard_cuts_requests_past_their_deadline_once)
+{
+	struct server_guard g;
+	struct guard_conn *a, *b, *c;
+	struct cuts cut = {{0}, 0};
+	double t0 = server_mono_now();
+	char line[512];
+
+	server_guard_init(&g, 16, 4, 5.0);
+	a = opened(&g, "10.0.0.1", 11);
+	b = opened(&g, "10.0.0.2", 12);
+	c = opened(&g, "10.0.0.3", 13);
+	/* b is being answered: its deadline does not run. */
+	server_guard_answering(&g, b);
+	cr_assert_eq(server_guard_sweep(&g, t0 + 1, record_cut, &cut), 0);
+	cr_assert_eq(server_guard_sweep(&g, t0 + 60, record_cut, &cut), 2);
+	cr_assert_eq(cut.n, 2);
+	cr_assert(cut.fds[0] + cut.fds[1] == 11 + 13);
+	/* Once each. */
+	cr_assert_eq(server_guard_sweep(&g, t0 + 120, record_cut, &cut), 0);
+	/* b's next request has a deadline of its own. */
+	server_guard_next_request(&g, b);
+	cr_assert_eq(server_guard_sweep(&g, t0 + 1, record_cut, &cut), 0);
+	cr_assert_eq(server_guard_sweep(&g, t0 + 60, record_cut, &cut), 1);
+	cr_assert_eq(cut.fds[2], 12);
+	cr_assert_eq(server_guard_report(&g, line, sizeof(line)), 1);
+	cr_assert_not_null(strstr(line, "cut 3 requests past "
+	                                "--request-timeout 5s"),
+	    "%s", line);
+	server_guard_close(&g, a);
+	server_guard_close(&g, b);
+	server_guard_close(&g, c);
+	server_guard_close(&g, NULL);
+	server_guard_free(&g);
 }
