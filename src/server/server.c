@@ -16,6 +16,11 @@
  * policy and connection notifications feed it; the main thread enforces
  * the deadlines.
  *
+ * libmicrohttpd's own messages (one per refused or broken connection,
+ * which a client can provoke at will) go through our log, at most
+ * MHD_LOG_BURST per MHD_LOG_WINDOW seconds with a count of the rest, and
+ * not at all with -q once the server runs.
+ *
  * The main thread waits for signals (sigtimedwait: the caller blocked them
  * before any thread existed, so every thread inherits the mask) and, four
  * times a second, shuts down the sockets of requests past their deadline
@@ -50,6 +55,9 @@
 #define SWEEP_SECONDS 0.25
 /* How often the guard says what it refused and cut. */
 #define GUARD_REPORT_SECONDS 10.0
+/* libmicrohttpd's messages: at most MHD_LOG_BURST per window. */
+#define MHD_LOG_WINDOW 10.0
+#define MHD_LOG_BURST  5
 
 static atomic_long in_flight;
 
@@ -57,6 +65,10 @@ static atomic_long in_flight;
 struct httpd {
 	struct server *s;
 	struct server_guard guard;
+	int serving;        /* MHD_start_daemon has returned */
+	double log_window;  /* start of the messages' window */
+	unsigned log_shown; /* messages shown in it */
+	unsigned long log_dropped;
 };
 
 /* What we keep of a request between libmicrohttpd's calls. */
@@ -340,6 +352,20 @@ on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 	*socket_context = server_guard_open(&h->guard, fd->connect_fd, sa, len);
 }
 
+/* Say how many of libmicrohttpd's messages were not shown; log_lock held. */
+static void
+mhd_log_flush(struct httpd *h, double now)
+{
+	if (h->log_dropped > 0)
+		warnf("libmicrohttpd: %lu more message%s in the last %.0f s "
+		      "not shown",
+		    h->log_dropped, h->log_dropped == 1 ? "" : "s",
+		    now - h->log_window);
+	h->log_window = now;
+	h->log_shown = 0;
+	h->log_dropped = 0;
+}
+
 static void
 on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
@@ -347,13 +373,26 @@ on_mhd_log(void *cls, const char *fmt, va_list ap)
 	struct server *s = h->s;
 	char line[512];
 	size_t n;
+	double now;
 
 	vsnprintf(line, sizeof(line), fmt, ap);
 	n = strlen(line);
 	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = '\0';
 	pthread_mutex_lock(&s->log_lock);
-	warnf("libmicrohttpd: %s", line);
+	if (!h->serving)
+		/* Starting: these explain a failure to start. */
+		warnf("libmicrohttpd: %s", line);
+	else if (!s->quiet) {
+		now = server_mono_now();
+		if (now - h->log_window >= MHD_LOG_WINDOW)
+			mhd_log_flush(h, now);
+		if (h->log_shown < MHD_LOG_BURST) {
+			h->log_shown++;
+			warnf("libmicrohttpd: %s", line);
+		} else
+			h->log_dropped++;
+	}
 	pthread_mutex_unlock(&s->log_lock);
 }
 
@@ -377,6 +416,11 @@ tick(struct httpd *h, double *next_report, int final)
 	double now = server_mono_now();
 
 	server_guard_sweep(&h->guard, now, cut_socket, NULL);
+	pthread_mutex_lock(&s->log_lock);
+	if (h->log_dropped > 0 &&
+	    (final || now - h->log_window >= MHD_LOG_WINDOW))
+		mhd_log_flush(h, now);
+	pthread_mutex_unlock(&s->log_lock);
 	if (final || now >= *next_report) {
 		*next_report = now + GUARD_REPORT_SECONDS;
 		if (server_guard_report(&h->guard, line, sizeof(line)))
@@ -412,6 +456,10 @@ server_run(struct server *s, int fd, unsigned nthreads,
 		server_guard_free(&h.guard);
 		return BENCH_EXIT_USAGE;
 	}
+	pthread_mutex_lock(&s->log_lock);
+	h.serving = 1;
+	h.log_window = server_mono_now();
+	pthread_mutex_unlock(&s->log_lock);
 	printf("%s\n", announce);
 	fflush(stdout);
 

@@ -2164,6 +2164,24 @@ probe_during(
 	pthread_join(th, NULL);
 }
 
+/* How many lines of text hold needle (NULL: every line). */
+static size_t
+count_lines(const char *text, const char *needle)
+{
+	const char *line, *end;
+	size_t n = 0;
+
+	for (line = text; *line != '\0'; line = *end == '\0' ? end : end + 1) {
+		end = strchr(line, '\n');
+		if (end == NULL)
+			end = line + strlen(line);
+		if (needle == NULL || memmem(line, (size_t)(end - line), needle,
+		                          strlen(needle)) != NULL)
+			n++;
+	}
+	return n;
+}
+
 /*
  * 1,100 connections from 127.0.0.1 that send a header byte every 2 s (and
  * come back when dropped) take no more than --max-per-address of the
@@ -2207,6 +2225,9 @@ Test(guard, slow_clients_from_one_address_leave_the_server_to_others,
 	err = srv_stop_log(&s);
 	cr_assert_not_null(
 	    strstr(err, "over --max-per-address 64"), "the log: %s", err);
+	/* Thousands of refusals, a few lines (item 10 of issue 10). */
+	cr_assert_leq(count_lines(err, NULL), 30, "%zu lines of log:\n%s",
+	    count_lines(err, NULL), err);
 	free(err);
 	srv_free(&s);
 }
@@ -2381,6 +2402,79 @@ Test(guard, the_last_slots_are_kept_for_addresses_that_hold_none, .timeout = 60)
 	err = srv_stop_log(&s);
 	cr_assert_not_null(
 	    strstr(err, "keeping the last 3 slots free"), "the log: %s", err);
+	free(err);
+	srv_free(&s);
+}
+
+/* Open and close n connections with half a request: libmicrohttpd says
+ * something about each. */
+static void
+half_requests(const struct srv *s, size_t n)
+{
+	static const char half[] = "GET / HTTP/1.1\r\nHost: guard\r\n";
+	struct reply r;
+	struct pollfd pf;
+	int fds[64];
+	size_t i;
+
+	cr_assert_leq(n, 64);
+	for (i = 0; i < n; i++) {
+		pf.fd = fds[i] = connect_from("127.0.0.1", url_port(s->url));
+		pf.events = POLLOUT;
+		cr_assert_eq(poll(&pf, 1, 5000), 1);
+		cr_assert(
+		    send(pf.fd, half, sizeof(half) - 1, MSG_NOSIGNAL) > 0);
+	}
+	/* Read before the close: then libmicrohttpd has something to say. */
+	sleep_seconds(0.3);
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	/* The server has seen them all once it answers after them. */
+	sleep_seconds(0.3);
+	get(&r, s, "/healthz");
+	cr_assert_eq(r.status, 200);
+	reply_free(&r);
+}
+
+/*
+ * libmicrohttpd's messages (one per broken connection, which any client
+ * can provoke) reach the log at most 5 per 10 s, with a count of the rest;
+ * with -q, none.
+ */
+Test(guard, libmicrohttpd_messages_are_rate_limited_and_quiet_drops_them,
+    .timeout = 60)
+{
+	struct srv s;
+	char *err, *line;
+	size_t shown, more = 0;
+
+	srv_new(&s, "mhdlog", NULL);
+	half_requests(&s, 40);
+	err = srv_stop_log(&s);
+	shown = count_lines(err, "libmicrohttpd: ") -
+	        count_lines(err, " not shown");
+	for (line = strstr(err, "libmicrohttpd: "); line != NULL;
+	     line = strstr(line + 1, "libmicrohttpd: ")) {
+		unsigned long k;
+
+		if (sscanf(line, "libmicrohttpd: %lu more message", &k) == 1)
+			more += k;
+	}
+	cr_assert_geq(shown, 1, "no message of libmicrohttpd: %s", err);
+	cr_assert_leq(shown, 10, "%zu messages shown:\n%s", shown, err);
+	cr_assert_geq(shown + more, 40,
+	    "%zu shown and %zu counted, for 40 broken connections:\n%s", shown,
+	    more, err);
+	free(err);
+	srv_free(&s);
+
+	srv_new(&s, "mhdlog-q", (const char *[]){"-q", NULL});
+	half_requests(&s, 40);
+	kill(s.p.pid, SIGTERM);
+	cr_assert_eq(proc_wait(&s.p, 40), 0);
+	err = slurp_file(s.p.err, NULL);
+	proc_free(&s.p);
+	cr_assert_null(strstr(err, "libmicrohttpd"), "with -q: %s", err);
 	free(err);
 	srv_free(&s);
 }
