@@ -13,10 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
+#include <sqlite3.h>
 
+#include "server-int.h"
 #include "server.h"
 #include "stats.h"
 
@@ -466,4 +469,193 @@ Test(server, guard_cuts_requests_past_their_deadline_once)
 	server_guard_close(&g, c);
 	server_guard_close(&g, NULL);
 	server_guard_free(&g);
+}
+
+/*
+ * Store a baseline created `when` minutes into 2023-11-14 with the given
+ * host, label and result names.
+ */
+static void
+store(struct server_db *db, int serial, int when, const char *host,
+    const char *label, const char *const *names)
+{
+	struct baseline *b = report_baseline_create();
+	struct bench_error err;
+	struct bench_result *r;
+	char id[64], created[32];
+	time_t t = (time_t)1700000000 + (time_t)when * 60;
+	struct tm tm;
+	int created_new;
+	size_t i;
+
+	gmtime_r(&t, &tm);
+	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(id, sizeof(id), "facet-%06d", serial);
+	b->id = strdup(id);
+	b->created = strdup(created);
+	b->label = label != NULL ? strdup(label) : NULL;
+	b->env.hostname = host != NULL ? strdup(host) : NULL;
+	for (i = 0; names[i] != NULL; i++) {
+		r = report_baseline_add_result(b);
+		r->name = strdup(names[i]);
+	}
+	cr_assert_eq(
+	    server_db_insert(db, b, (double)t, "{}", 2, &created_new, &err), 0,
+	    "%s", err.text);
+	cr_assert(created_new);
+	report_baseline_free(b);
+}
+
+/* "a,b" from a NULL-terminated list. */
+static char *
+joined(char **v)
+{
+	static char buf[256];
+	size_t i, at = 0;
+
+	buf[0] = '\0';
+	for (i = 0; v[i] != NULL; i++)
+		at += (size_t)snprintf(
+		    buf + at, sizeof(buf) - at, "%s%s", i > 0 ? "," : "", v[i]);
+	return buf;
+}
+
+static void
+expect_facets(struct server_db *db, const char *bench, const char *hosts,
+    const char *labels)
+{
+	struct bench_error err;
+	char **h, **l;
+
+	cr_assert_eq(
+	    server_db_facets(db, bench, &h, &l, &err), 0, "%s", err.text);
+	cr_assert_str_eq(joined(h), hosts, "hosts of %s", bench);
+	cr_assert_str_eq(joined(l), labels, "labels of %s", bench);
+	strv_free(h);
+	strv_free(l);
+}
+
+/* VM steps of a facet query for benchmark on a connection of its own. */
+static long
+facet_steps(sqlite3 *h, const char *col, const char *bench, char **plan)
+{
+	char *sql = server_db_facet_sql(col), *eqp = NULL;
+	sqlite3_stmt *st;
+	size_t len = 0;
+	long steps;
+
+	cr_assert_eq(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK, "%s",
+	    sqlite3_errmsg(h));
+	sqlite3_bind_text(st, 1, bench, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		;
+	steps = sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 0);
+	sqlite3_finalize(st);
+	if (plan != NULL) {
+		cr_assert(asprintf(&eqp, "EXPLAIN QUERY PLAN %s", sql) > 0);
+		cr_assert_eq(
+		    sqlite3_prepare_v2(h, eqp, -1, &st, NULL), SQLITE_OK);
+		*plan = calloc(1, 1);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *d =
+			    (const char *)sqlite3_column_text(st, 3);
+
+			*plan = realloc(*plan, len + strlen(d) + 2);
+			memcpy(*plan + len, d, strlen(d));
+			len += strlen(d);
+			(*plan)[len++] = '\n';
+			(*plan)[len] = '\0';
+		}
+		sqlite3_finalize(st);
+		free(eqp);
+	}
+	free(sql);
+	return steps;
+}
+
+/*
+ * The benchmark page's lists of hosts and labels are right, and cost what
+ * they show: their plans only seek in indexes, and 400 more baselines of
+ * a host and label that show already add no step.
+ */
+Test(server, facets_cost_what_they_show)
+{
+	static const char *const xy[] = {"x", "y", NULL},
+	                         *const y[] = {"y", NULL},
+	                         *const x[] = {"x", NULL};
+	char dir[] = "/tmp/bench-facet-XXXXXX", *path = NULL, *plan = NULL;
+	struct bench_error err;
+	struct server_db *db;
+	sqlite3 *h;
+	long steps[6];
+	int i, serial = 0;
+
+	cr_assert_not_null(mkdtemp(dir));
+	cr_assert(asprintf(&path, "%s/r.sqlite", dir) > 0);
+	db = server_db_open(path, &err);
+	cr_assert_not_null(db, "%s", err.text);
+	/* Minutes from 1000 on; the baselines added later go before. */
+	store(db, serial, 1000 + serial, "ci-a", "nightly", xy);
+	serial++;
+	/* ci-c held x long ago only: still one of x's hosts. */
+	store(db, serial, 1000 + serial, "ci-c", "old", x);
+	serial++;
+	for (i = 0; i < 10; i++) {
+		store(db, serial, 1000 + serial, "ci-b", "pr", y);
+		serial++;
+		store(db, serial, 1000 + serial, "ci-c", "pr", y);
+		serial++;
+	}
+	store(db, serial, 1000 + serial, NULL, NULL, xy);
+	serial++;
+	expect_facets(db, "x", "ci-a,ci-c", "nightly,old");
+	expect_facets(db, "y", "ci-a,ci-b,ci-c", "nightly,pr");
+	expect_facets(db, "z", "", "");
+
+	cr_assert_eq(
+	    sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	steps[0] = facet_steps(h, "host", "x", &plan);
+	steps[1] = facet_steps(h, "label", "x", NULL);
+	steps[4] = facet_steps(h, "host", "z", NULL);
+	/* Only searches (seeks) in indexes: no scan of a table. */
+	cr_assert_null(strstr(plan, "SCAN b"), "%s", plan);
+	cr_assert_null(strstr(plan, "SCAN r"), "%s", plan);
+	cr_assert_null(strstr(plan, "SCAN baselines"), "%s", plan);
+	cr_assert_not_null(strstr(plan, "INDEX baselines_host"), "%s", plan);
+	cr_assert_not_null(strstr(plan, "INDEX results_benchmark"), "%s", plan);
+	free(plan);
+	sqlite3_close(h);
+	/*
+	 * 200 more of ci-a with x, and 200 of ci-a without x from before
+	 * its first: its newest baseline that holds x is still found first.
+	 */
+	for (i = 0; i < 200; i++) {
+		store(db, serial, 1000 + serial, "ci-a", "nightly", xy);
+		serial++;
+		store(db, serial, i, "ci-a", "nightly", y);
+		serial++;
+	}
+	expect_facets(db, "x", "ci-a,ci-c", "nightly,old");
+	cr_assert_eq(
+	    sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	steps[2] = facet_steps(h, "host", "x", NULL);
+	steps[3] = facet_steps(h, "label", "x", NULL);
+	steps[5] = facet_steps(h, "host", "z", NULL);
+	sqlite3_close(h);
+	cr_assert_eq(steps[2], steps[0], "hosts: %ld steps, then %ld", steps[0],
+	    steps[2]);
+	cr_assert_eq(steps[3], steps[1], "labels: %ld steps, then %ld",
+	    steps[1], steps[3]);
+	/* An unknown benchmark (a 404) stops at once. */
+	cr_assert_eq(steps[5], steps[4], "unknown: %ld steps, then %ld",
+	    steps[4], steps[5]);
+	server_db_close(db);
+	{
+		char *cmd = NULL;
+
+		cr_assert(asprintf(&cmd, "rm -rf '%s'", dir) > 0);
+		cr_assert_eq(system(cmd), 0);
+		free(cmd);
+	}
+	free(path);
 }
