@@ -72,8 +72,9 @@ static const char *const serve_usage[] = {
     "                          64; IPv6 counts by /64)",
     "      --request-timeout DURATION  a request's headers and body must "
     "arrive",
-    "                          within this, however slowly they trickle in",
-    "                          (default 60s)",
+    "                          within this, however slowly they trickle in,",
+    "                          and the answer be taken within it plus 1s per",
+    "                          64KiB (default 60s)",
     "      --alpha A           significance level of the page's change",
     "                          markers, the rule of `compare` (default 0.05)",
     "  -q, --quiet             no access log",
@@ -411,9 +412,9 @@ cmd_serve_exec(int argc, char **argv)
 			request_timeout =
 			    cmd_parse_seconds("--request-timeout", optarg, 0.1);
 			if (request_timeout > 86400)
-				cmd_usage_error(
-				    "serve", "--request-timeout: at most a day "
-				             "(86400s)");
+				cmd_usage_error("serve",
+				    "--request-timeout: at most a day "
+				    "(86400s)");
 			break;
 		default:
 			cmd_getopt_error("serve", argc, argv, c);

@@ -14,8 +14,11 @@
  *     the table;
  *   - a request has a total deadline for its headers and body, counted
  *     from the connection's accept (or the end of its previous request on
- *     a kept-alive connection) until the response is queued; the main
- *     thread's sweep shuts down the socket of one that passes it.
+ *     a kept-alive connection) until it is whole, and its answer one of
+ *     its own (the same time plus a second per SERVER_GUARD_MIN_RATE
+ *     bytes: a client that reads slowly holds a slot as long as one that
+ *     writes slowly); the main thread's sweep shuts down the socket of a
+ *     connection that passes its deadline.
  *
  * libmicrohttpd calls guard_accept (its accept policy) before a connection
  * exists, guard_open and guard_close when it starts and ends (its
@@ -266,6 +269,17 @@ server_guard_answering(struct server_guard *g, struct guard_conn *c)
 }
 
 void
+server_guard_sending(struct server_guard *g, struct guard_conn *c, size_t len)
+{
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&g->lock);
+	c->deadline = server_mono_now() + g->timeout +
+	              (double)len / SERVER_GUARD_MIN_RATE;
+	pthread_mutex_unlock(&g->lock);
+}
+
+void
 server_guard_next_request(struct server_guard *g, struct guard_conn *c)
 {
 	if (c == NULL)
@@ -315,8 +329,8 @@ server_guard_report(struct server_guard *g, char *buf, size_t size)
 	at = (size_t)snprintf(buf, size, "guard:");
 	if (addr > 0 && at < size)
 		at += (size_t)snprintf(buf + at, size - at,
-		    " refused %lu connection%s over --max-per-address %u;", addr,
-		    addr == 1 ? "" : "s", g->per_addr);
+		    " refused %lu connection%s over --max-per-address %u;",
+		    addr, addr == 1 ? "" : "s", g->per_addr);
 	if (reserve > 0 && at < size)
 		at += (size_t)snprintf(buf + at, size - at,
 		    " refused %lu from addresses holding some, keeping the "

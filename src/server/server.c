@@ -147,7 +147,7 @@ respond(struct httpd *h, struct MHD_Connection *conn, const char *url,
 	char addr[64];
 	int html;
 
-	/* Whole and being answered: the deadline no longer runs. */
+	/* Whole: no deadline while the answer is made. */
 	server_guard_answering(&h->guard, guard_of(conn));
 	memset(&q, 0, sizeof(q));
 	memset(&a, 0, sizeof(a));
@@ -202,6 +202,8 @@ respond(struct httpd *h, struct MHD_Connection *conn, const char *url,
 	if (r.status == 413)
 		MHD_add_response_header(resp, "Connection", "close");
 	ret = MHD_queue_response(conn, (unsigned)r.status, resp);
+	/* The answer must be taken in time too (a slow reader). */
+	server_guard_sending(&h->guard, guard_of(conn), r.len);
 	MHD_destroy_response(resp);
 	if (!s->quiet) {
 		client_addr(conn, addr, sizeof(addr));

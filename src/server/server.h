@@ -208,8 +208,14 @@ struct guard_conn *server_guard_open(
     struct server_guard *g, int fd, const struct sockaddr *sa, size_t len);
 /* Forget a connection (before its socket is closed); NULL is ignored. */
 void server_guard_close(struct server_guard *g, struct guard_conn *c);
-/* The request is whole and being answered: no deadline. */
+/* The slowest an answer may be taken: bytes per second. */
+#define SERVER_GUARD_MIN_RATE (64.0 * 1024)
+/* The request is whole and its answer being made: no deadline. */
 void server_guard_answering(struct server_guard *g, struct guard_conn *c);
+/* The answer (len bytes) is queued: it must be taken within the timeout
+ * plus a second per SERVER_GUARD_MIN_RATE bytes. */
+void server_guard_sending(
+    struct server_guard *g, struct guard_conn *c, size_t len);
 /* The answer is sent: the next request on the connection has timeout s. */
 void server_guard_next_request(struct server_guard *g, struct guard_conn *c);
 /*

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdint.h>
 #include <sys/resource.h>
@@ -2364,6 +2365,72 @@ Test(guard, a_request_that_trickles_in_is_cut_at_its_deadline, .timeout = 60)
 	err = srv_stop_log(&s);
 	cr_assert_not_null(
 	    strstr(err, "cut 4 requests past --request-timeout 2s"), "%s", err);
+	free(err);
+	free(doc);
+	srv_free(&s);
+}
+
+/*
+ * A client that asks for a large answer and reads none of it holds its
+ * slot for --request-timeout plus a second per 64 KiB of the answer, not
+ * for as long as it likes: read late, the answer is cut short.
+ */
+Test(guard, a_client_that_reads_slowly_is_cut_too, .timeout = 60)
+{
+	struct spec sp = {"33333333-0000-4000-8000-000000000001",
+	    "2026-11-05T02:00:00Z", "nightly", "ci-1", {"a", "b", "c", NULL},
+	    1.0, 0.01, 160, 5};
+	char *doc = make_baseline(&sp), buf[65536], req[160], *err;
+	struct sockaddr_in a;
+	struct reply r;
+	struct srv s;
+	size_t len = strlen(doc), got = 0;
+	double t0, allowed;
+	int fd, small = 4096, mss = 536;
+	ssize_t n;
+
+	cr_assert_gt(len, 200000, "the answer must not fit in the buffers");
+	srv_new(
+	    &s, "slowread", (const char *[]){"--request-timeout", "1s", NULL});
+	post_as(&r, &s, TOKEN, doc, len);
+	cr_assert_eq(r.status, 201, "%s", r.body);
+	reply_free(&r);
+	/* Small buffers and segments: the server cannot hand it all over. */
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	cr_assert_geq(fd, 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	setsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof(mss));
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons((uint16_t)url_port(s.url));
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	snprintf(req, sizeof(req),
+	    "GET /api/v1/baselines/%s HTTP/1.1\r\nHost: guard\r\n\r\n", sp.id);
+	cr_assert(send(fd, req, strlen(req), MSG_NOSIGNAL) > 0);
+	t0 = mono();
+	allowed = 1.0 + (double)len / (64 * 1024);
+	/* Read nothing until well after the deadline... */
+	sleep_seconds(allowed + 1.5);
+	/* ...then everything there is: the answer ends short. */
+	for (;;) {
+		struct pollfd pf = {fd, POLLIN, 0};
+
+		cr_assert_eq(poll(&pf, 1, 10000), 1, "neither data nor an end");
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		cr_assert_lt(mono() - t0, allowed + 20, "it never ends");
+	}
+	close(fd);
+	cr_assert_lt(got, len,
+	    "the slow reader got the whole answer (%zu bytes of %zu) after "
+	    "%.1f s",
+	    got, len, mono() - t0);
+	err = srv_stop_log(&s);
+	cr_assert_not_null(
+	    strstr(err, "cut 1 request past --request-timeout 1s"), "%s", err);
 	free(err);
 	free(doc);
 	srv_free(&s);
