@@ -35,7 +35,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include "server.h"
 
@@ -118,15 +117,6 @@ addr_find(struct server_guard *g, const struct addr_key *k)
 	return NULL;
 }
 
-double
-server_mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 void
 server_guard_init(
     struct server_guard *g, unsigned limit, unsigned per_addr, double timeout)
@@ -205,7 +195,7 @@ server_guard_open(
 
 	c->fd = fd;
 	(void)addr_key_of(sa, len, &c->key);
-	c->deadline = server_mono_now() + g->timeout;
+	c->deadline = mono_now() + g->timeout;
 	pthread_mutex_lock(&g->lock);
 	c->next = g->conns;
 	if (g->conns != NULL)
@@ -274,8 +264,8 @@ server_guard_sending(struct server_guard *g, struct guard_conn *c, size_t len)
 	if (c == NULL)
 		return;
 	pthread_mutex_lock(&g->lock);
-	c->deadline = server_mono_now() + g->timeout +
-	              (double)len / SERVER_GUARD_MIN_RATE;
+	c->deadline =
+	    mono_now() + g->timeout + (double)len / SERVER_GUARD_MIN_RATE;
 	pthread_mutex_unlock(&g->lock);
 }
 
@@ -285,7 +275,7 @@ server_guard_next_request(struct server_guard *g, struct guard_conn *c)
 	if (c == NULL)
 		return;
 	pthread_mutex_lock(&g->lock);
-	c->deadline = server_mono_now() + g->timeout;
+	c->deadline = mono_now() + g->timeout;
 	pthread_mutex_unlock(&g->lock);
 }
 

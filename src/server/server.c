@@ -208,7 +208,7 @@ respond(struct httpd *h, struct MHD_Connection *conn, const char *url,
 	if (!s->quiet) {
 		client_addr(conn, addr, sizeof(addr));
 		server_log(s, "%s \"%s %.200s\" %d %zu %.1f ms", addr, method,
-		    url, r.status, r.len, (server_mono_now() - st->t0) * 1e3);
+		    url, r.status, r.len, (mono_now() - st->t0) * 1e3);
 	}
 	server_resp_free(&r);
 	return ret;
@@ -266,7 +266,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	(void)version;
 	if (st == NULL) {
 		st = xcalloc(1, sizeof(*st));
-		st->t0 = server_mono_now();
+		st->t0 = mono_now();
 		*con_cls = st;
 		atomic_fetch_add(&in_flight, 1);
 		if (strcmp(method, "POST") != 0 ||
@@ -386,7 +386,7 @@ on_mhd_log(void *cls, const char *fmt, va_list ap)
 		/* Starting: these explain a failure to start. */
 		warnf("libmicrohttpd: %s", line);
 	else if (!s->quiet) {
-		now = server_mono_now();
+		now = mono_now();
 		if (now - h->log_window >= MHD_LOG_WINDOW)
 			mhd_log_flush(h, now);
 		if (h->log_shown < MHD_LOG_BURST) {
@@ -415,7 +415,7 @@ tick(struct httpd *h, double *next_report, int final)
 {
 	struct server *s = h->s;
 	char line[512];
-	double now = server_mono_now();
+	double now = mono_now();
 
 	server_guard_sweep(&h->guard, now, cut_socket, NULL);
 	pthread_mutex_lock(&s->log_lock);
@@ -460,7 +460,7 @@ server_run(struct server *s, int fd, unsigned nthreads,
 	}
 	pthread_mutex_lock(&s->log_lock);
 	h.serving = 1;
-	h.log_window = server_mono_now();
+	h.log_window = mono_now();
 	pthread_mutex_unlock(&s->log_lock);
 	printf("%s\n", announce);
 	fflush(stdout);
@@ -469,7 +469,7 @@ server_run(struct server *s, int fd, unsigned nthreads,
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
-	next_report = server_mono_now() + GUARD_REPORT_SECONDS;
+	next_report = mono_now() + GUARD_REPORT_SECONDS;
 	for (;;) {
 		sig = sigtimedwait(&set, NULL, &sweep);
 		if (sig < 0) {
@@ -487,8 +487,8 @@ server_run(struct server *s, int fd, unsigned nthreads,
 	lfd = MHD_quiesce_daemon(d);
 	if (lfd >= 0)
 		close(lfd);
-	deadline = server_mono_now() + DRAIN_SECONDS;
-	while (atomic_load(&in_flight) > 0 && server_mono_now() < deadline) {
+	deadline = mono_now() + DRAIN_SECONDS;
+	while (atomic_load(&in_flight) > 0 && mono_now() < deadline) {
 		struct timespec ts = {0, 10 * 1000 * 1000};
 
 		nanosleep(&ts, NULL);

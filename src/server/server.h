@@ -189,8 +189,6 @@ struct server_guard {
 	unsigned long refused_full, refused_addr, refused_reserve, cut;
 };
 
-/* Seconds on CLOCK_MONOTONIC. */
-double server_mono_now(void);
 /*
  * Set up a guard for limit connections in all, per_addr per address, and
  * requests that must arrive whole within timeout seconds.
