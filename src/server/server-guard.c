@@ -186,11 +186,11 @@ server_guard_accept(
 }
 
 struct guard_conn *
-server_guard_open(
-    struct server_guard *g, int fd, const struct sockaddr *sa, size_t len)
+server_guard_open(struct server_guard *g, int fd, const struct sockaddr *sa,
+    size_t len, int *over)
 {
 	struct guard_conn *c = xcalloc(1, sizeof(*c));
-	struct addr_count *a;
+	struct addr_count *a = NULL;
 	size_t h;
 
 	c->fd = fd;
@@ -213,6 +213,24 @@ server_guard_open(
 		}
 		a->count++;
 	}
+	/*
+	 * The rules of server_guard_accept again, now that the connection
+	 * counts: the pool's threads accept at once, and each may have passed
+	 * them before the others' connections were counted.
+	 */
+	*over = 0;
+	if (g->open > g->limit) {
+		g->refused_full++;
+		*over = 1;
+	} else if (a != NULL && a->count > g->per_addr) {
+		g->refused_addr++;
+		*over = 1;
+	} else if (a != NULL && a->count > 1 &&
+	           g->open + g->reserve > g->limit) {
+		g->refused_reserve++;
+		*over = 1;
+	}
+	c->cut = *over; /* no deadline to enforce: it ends now */
 	pthread_mutex_unlock(&g->lock);
 	return c;
 }

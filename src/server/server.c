@@ -326,6 +326,15 @@ on_accept(void *cls, const struct sockaddr *addr, socklen_t len)
 	return server_guard_accept(&h->guard, addr, len) ? MHD_YES : MHD_NO;
 }
 
+/* End a connection (past its deadline, over a limit): libmicrohttpd then
+ * reads EOF and closes it. */
+static void
+cut_socket(int fd, void *arg)
+{
+	(void)arg;
+	(void)shutdown(fd, SHUT_RDWR);
+}
+
 static void
 on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
     enum MHD_ConnectionNotificationCode toe)
@@ -334,6 +343,7 @@ on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 	const union MHD_ConnectionInfo *fd, *addr;
 	const struct sockaddr *sa = NULL;
 	size_t len = 0;
+	int over;
 
 	if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
 		/* libmicrohttpd closes the socket after this returns. */
@@ -351,7 +361,10 @@ on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 		len = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
 		                                : sizeof(struct sockaddr_in);
 	}
-	*socket_context = server_guard_open(&h->guard, fd->connect_fd, sa, len);
+	*socket_context =
+	    server_guard_open(&h->guard, fd->connect_fd, sa, len, &over);
+	if (over)
+		cut_socket(fd->connect_fd, NULL);
 }
 
 /* Say how many of libmicrohttpd's messages were not shown; log_lock held. */
@@ -396,14 +409,6 @@ on_mhd_log(void *cls, const char *fmt, va_list ap)
 			h->log_dropped++;
 	}
 	pthread_mutex_unlock(&s->log_lock);
-}
-
-/* End a request past its deadline: libmicrohttpd then reads EOF. */
-static void
-cut_socket(int fd, void *arg)
-{
-	(void)arg;
-	(void)shutdown(fd, SHUT_RDWR);
 }
 
 /*

@@ -201,9 +201,13 @@ void server_guard_free(struct server_guard *g);
 /* Whether a new connection from sa may be accepted (1) or not (0). */
 int server_guard_accept(
     struct server_guard *g, const struct sockaddr *sa, size_t len);
-/* Count an accepted connection on socket fd; its deadline starts now. */
-struct guard_conn *server_guard_open(
-    struct server_guard *g, int fd, const struct sockaddr *sa, size_t len);
+/*
+ * Count an accepted connection on socket fd; its deadline starts now.
+ * *over: it breaks a rule after all (another thread's connection came
+ * first), and the caller must end it at once.
+ */
+struct guard_conn *server_guard_open(struct server_guard *g, int fd,
+    const struct sockaddr *sa, size_t len, int *over);
 /* Forget a connection (before its socket is closed); NULL is ignored. */
 void server_guard_close(struct server_guard *g, struct guard_conn *c);
 /* The slowest an answer may be taken: bytes per second. */

@@ -353,8 +353,12 @@ opened(struct server_guard *g, const char *addr, int fd)
 {
 	struct sockaddr_storage ss;
 	size_t len = sockaddr_of(addr, &ss);
+	struct guard_conn *c;
+	int over;
 
-	return server_guard_open(g, fd, (struct sockaddr *)&ss, len);
+	c = server_guard_open(g, fd, (struct sockaddr *)&ss, len, &over);
+	cr_assert_not(over, "%s was over a limit", addr);
+	return c;
 }
 
 Test(server, guard_caps_each_address_and_keeps_a_reserve)
@@ -375,6 +379,21 @@ Test(server, guard_caps_each_address_and_keeps_a_reserve)
 	}
 	cr_assert_not(accepts(&g, "10.0.0.1"), "a fifth from one address");
 	cr_assert(accepts(&g, "10.0.0.2"));
+	/*
+	 * A fifth that another thread accepted before the fourth counted:
+	 * over the cap when it opens, so the caller ends it.
+	 */
+	{
+		struct sockaddr_storage ss;
+		size_t len = sockaddr_of("10.0.0.1", &ss);
+		int over = 0;
+
+		last = server_guard_open(
+		    &g, 99, (struct sockaddr *)&ss, len, &over);
+		cr_assert(over, "a fifth from one address was not over");
+		server_guard_close(&g, last);
+		cr_assert_eq(g.open, 4);
+	}
 	/* One leaves: room again. */
 	server_guard_close(&g, c[3]);
 	cr_assert(accepts(&g, "10.0.0.1"));
