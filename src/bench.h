@@ -157,6 +157,8 @@ struct term {
 	double last_draw;
 };
 extern struct term term;
+/* Seconds on CLOCK_MONOTONIC, for intervals (any library may use it). */
+double mono_now(void);
 /* Decide colours and progress from the terminal, NO_COLOR and --color. */
 void term_init(const char *color_opt, int quiet, int show_output);
 /* Style for reports/ writers on stdout. */

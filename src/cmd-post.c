@@ -151,12 +151,13 @@ static const char *const post_cmd_usage[] = {
     "Usage: bench-tests post [OPTIONS] [FILE...]", "",
     "Send baselines (written by --output) to a results server (bench-tests",
     "serve).  Each is checked first, as the server will check it.  A baseline",
-    "the server already has is stored once.  When no server answers (after",
-    "the retries), a copy waits in the spool; --flush sends the spool.",
+    "the server already has is stored once.  A copy goes into the spool",
+    "before it is sent and stays there when no server answers (after the",
+    "retries, or when post is killed); --flush sends the spool.",
     "The URL of each stored baseline is printed on standard output.", "",
     "Options:",
     "      --flush             send the baselines waiting in the spool too",
-    "      --no-spool          keep no copy of a FILE that could not be sent",
+    "      --no-spool          keep no copy of a FILE in the spool",
     "  -q, --quiet             print only errors and warnings",
     "  -h, --help              this help", "", NULL};
 
@@ -253,6 +254,12 @@ send_one(struct post_run *p, const char *what, const char *id, const char *text,
 	return rc;
 }
 
+/*
+ * Post one file.  Its copy goes into the spool before anything is sent
+ * (as --post does), so that a kill during the retries leaves it there; the
+ * copy is removed once the server has the baseline or has refused it (the
+ * FILE itself is the user's), and stays when no server answered.
+ */
 static void
 post_file(struct post_run *p, const char *path)
 {
@@ -266,20 +273,21 @@ post_file(struct post_run *p, const char *path)
 		p->failed = 1;
 		return;
 	}
-	if (!p->down && !p->stop)
-		rc = send_one(p, path, id, text, len, &status);
-	if (rc != 0)
-		p->failed = 1;
-	if (rc == BENCH_ERR_IO && !p->no_spool) {
+	if (!p->no_spool) {
 		spooled = spool_put(p->dir, id, text, len);
 		if (spooled == NULL)
 			errorf("%s: cannot keep a copy in the spool '%s': %s",
 			    path, p->dir, strerror(errno));
-		else
-			notef("%s: waits in %s: `bench-tests post --flush` "
-			      "sends it",
-			    path, spooled);
 	}
+	if (!p->down && !p->stop)
+		rc = send_one(p, path, id, text, len, &status);
+	if (rc != 0)
+		p->failed = 1;
+	if (spooled != NULL && rc != BENCH_ERR_IO && unlink(spooled) != 0)
+		warnf("cannot remove '%s': %s", spooled, strerror(errno));
+	else if (spooled != NULL && rc == BENCH_ERR_IO)
+		notef("%s: waits in %s: `bench-tests post --flush` sends it",
+		    path, spooled);
 	free(spooled);
 	free(text);
 	free(id);

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -34,8 +35,17 @@ enum {
 	OPT_NO_READ_TOKEN,
 	OPT_READ_TOKEN_FILE,
 	OPT_MAX_BODY,
-	OPT_THREADS
+	OPT_THREADS,
+	OPT_MAX_CONNECTIONS,
+	OPT_MAX_PER_ADDRESS,
+	OPT_REQUEST_TIMEOUT
 };
+
+/* The pending connections the kernel keeps for us (bursts of connects). */
+#define LISTEN_BACKLOG 1024
+/* Descriptors the server needs besides its connections: the listening
+ * socket, epoll, the database (3 per thread with WAL), stdio. */
+#define FDS_SPARE(threads) (64 + 4 * (threads))
 
 static const char *const serve_usage[] = {
     "Usage: bench-tests serve --db FILE [OPTIONS]", "",
@@ -56,6 +66,15 @@ static const char *const serve_usage[] = {
     "      --max-body SIZE     refuse larger uploads with 413 (default 16MiB;",
     "                          K, M, G, KiB, MiB, GiB)",
     "      --threads N         threads serving requests (default 4)",
+    "      --max-connections N  connections open at once (default 1024; the",
+    "                          last 1/16 only for addresses holding none)",
+    "      --max-per-address N  connections one address may hold (default",
+    "                          64; IPv6 counts by /64)",
+    "      --request-timeout DURATION  a request's headers and body must "
+    "arrive",
+    "                          within this, however slowly they trickle in,",
+    "                          and the answer be taken within it plus 1s per",
+    "                          64KiB (default 60s)",
     "      --alpha A           significance level of the page's change",
     "                          markers, the rule of `compare` (default 0.05)",
     "  -q, --quiet             no access log",
@@ -71,11 +90,14 @@ static const struct option serve_options[] = {
     {"db", required_argument, NULL, OPT_DB}, {"help", no_argument, NULL, 'h'},
     {"listen", required_argument, NULL, OPT_LISTEN},
     {"max-body", required_argument, NULL, OPT_MAX_BODY},
+    {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
+    {"max-per-address", required_argument, NULL, OPT_MAX_PER_ADDRESS},
     {"no-quiet", no_argument, NULL, 'Q'},
     {"no-read-token", no_argument, NULL, OPT_NO_READ_TOKEN},
     {"quiet", no_argument, NULL, 'q'},
     {"read-token", no_argument, NULL, OPT_READ_TOKEN},
     {"read-token-file", required_argument, NULL, OPT_READ_TOKEN_FILE},
+    {"request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT},
     {"threads", required_argument, NULL, OPT_THREADS},
     {"token-file", required_argument, NULL, OPT_TOKEN_FILE},
     {NULL, 0, NULL, 0}};
@@ -248,7 +270,7 @@ listen_on(const char *spec, char *url, size_t size, int *loopback)
 			setsockopt(
 			    fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
 		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
-		    listen(fd, 256) == 0)
+		    listen(fd, LISTEN_BACKLOG) == 0)
 			break;
 		saved = errno;
 		close(fd);
@@ -280,6 +302,37 @@ listen_on(const char *spec, char *url, size_t size, int *loopback)
 	return fd;
 }
 
+/*
+ * Raise the soft limit of open files to the hard one, and lower
+ * *max_conns to what the hard limit allows (with a warning).
+ */
+static void
+raise_fd_limit(unsigned *max_conns, unsigned threads)
+{
+	struct rlimit rl;
+	rlim_t need = (rlim_t)*max_conns + FDS_SPARE(threads);
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_cur < need && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max < need ? rl.rlim_max : need;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur >= need)
+		return;
+	if (rl.rlim_cur <= FDS_SPARE(threads) + 1)
+		fatalx(BENCH_EXIT_USAGE,
+		    "only %llu open files allowed (ulimit -n): too few to "
+		    "serve",
+		    (unsigned long long)rl.rlim_cur);
+	warnf("--max-connections %u: only %llu open files allowed (ulimit "
+	      "-n); serving at most %llu connections",
+	    *max_conns, (unsigned long long)rl.rlim_cur,
+	    (unsigned long long)(rl.rlim_cur - FDS_SPARE(threads)));
+	*max_conns = (unsigned)(rl.rlim_cur - FDS_SPARE(threads));
+}
+
 static int
 cmd_serve_exec(int argc, char **argv)
 {
@@ -288,7 +341,9 @@ cmd_serve_exec(int argc, char **argv)
 	sigset_t set;
 	const char *db = NULL, *listen_spec = "127.0.0.1:8080";
 	char url[128], *announce = NULL;
-	unsigned threads = 4;
+	unsigned threads = 4, max_conns = SERVER_MAX_CONNECTIONS;
+	unsigned max_per_addr = SERVER_MAX_PER_ADDRESS;
+	double request_timeout = SERVER_REQUEST_TIMEOUT;
 	int c, fd, status, quiet = 0, read_needs = 0, loopback = 0;
 	size_t max_body = SERVER_MAX_BODY, nw, nr;
 	double alpha = REPORT_CMP_ALPHA;
@@ -339,6 +394,28 @@ cmd_serve_exec(int argc, char **argv)
 				cmd_usage_error(
 				    "serve", "--threads: at most 256");
 			break;
+		case OPT_MAX_CONNECTIONS:
+			max_conns = (unsigned)cmd_parse_count(
+			    "--max-connections", optarg, 2);
+			if (max_conns > 1000000)
+				cmd_usage_error("serve",
+				    "--max-connections: at most 1000000");
+			break;
+		case OPT_MAX_PER_ADDRESS:
+			max_per_addr = (unsigned)cmd_parse_count(
+			    "--max-per-address", optarg, 1);
+			if (max_per_addr > 1000000)
+				cmd_usage_error("serve",
+				    "--max-per-address: at most 1000000");
+			break;
+		case OPT_REQUEST_TIMEOUT:
+			request_timeout =
+			    cmd_parse_seconds("--request-timeout", optarg, 0.1);
+			if (request_timeout > 86400)
+				cmd_usage_error("serve",
+				    "--request-timeout: at most a day "
+				    "(86400s)");
+			break;
 		default:
 			cmd_getopt_error("serve", argc, argv, c);
 		}
@@ -359,6 +436,10 @@ cmd_serve_exec(int argc, char **argv)
 	s.quiet = quiet;
 	s.cmp.alpha = alpha;
 	s.cmp.ci_level = REPORT_CMP_CI;
+	raise_fd_limit(&max_conns, threads);
+	s.max_conns = max_conns;
+	s.max_per_addr = max_per_addr;
+	s.request_timeout = request_timeout;
 	pthread_rwlock_init(&s.lock, NULL);
 	pthread_mutex_init(&s.log_lock, NULL);
 	if (load_tokens(&s.tokens) != 0)

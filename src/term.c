@@ -58,18 +58,25 @@ term_style(void)
 	return s;
 }
 
+double
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 void
 term_progress(int force, const char *fmt, ...)
 {
 	char line[256];
-	struct timespec ts;
 	va_list ap;
 	double now;
 
 	if (!term.tty)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	now = mono_now();
 	if (!force && term.last_draw >= 0 &&
 	    now - term.last_draw < PROGRESS_INTERVAL)
 		return;

@@ -15,6 +15,8 @@
  *   results     one row per benchmark of a baseline: statistics of wall,
  *               user, system, max RSS, and every run's wall time
  *   benchmarks  every benchmark name with its count (for the front page)
+ * and, made at open where missing (no version of its own), the index
+ * baselines_host for the benchmark page's list of hosts.
  */
 #include <config.h>
 
@@ -27,6 +29,7 @@
 
 #include <sqlite3.h>
 
+#include "server-int.h"
 #include "server.h"
 
 #define DB_SCHEMA_VERSION 1
@@ -63,6 +66,11 @@ static const char schema_sql[] =
     " count INTEGER NOT NULL,"
     " first REAL NOT NULL,"
     " first_text TEXT NOT NULL);";
+
+/* For the benchmark page's hosts (server_db_facet_sql); labels use
+ * baselines_label. */
+static const char extra_indexes_sql[] =
+    "CREATE INDEX IF NOT EXISTS baselines_host ON baselines(host, created);";
 
 enum {
 	ST_BEGIN,
@@ -126,6 +134,42 @@ db_error(struct bench_error *err, sqlite3 *h, const char *what)
 {
 	return bench_error_set(err, BENCH_ERR_IO, "database: %s: %s", what,
 	    h != NULL ? sqlite3_errmsg(h) : "out of memory");
+}
+
+/*
+ * The distinct values of baselines' column col (host or label) among the
+ * baselines that hold benchmark ?1, sorted.  A DISTINCT over the
+ * benchmark's results read a baseline row per result, so the benchmark
+ * page cost what was stored (8 ms with 1,000 baselines, 80 ms with
+ * 20,000).  This walks the distinct values on the index of col (one seek
+ * each: baselines_host, baselines_label) and, for each, finds the newest
+ * baseline with that value that holds the benchmark, with one seek per
+ * baseline in results_benchmark (its created is the baseline's): one seek
+ * for a value whose latest baseline holds the benchmark, the usual case.
+ * (A scalar subquery with LIMIT 1, not EXISTS: SQLite drops the ORDER BY
+ * of an EXISTS, and the newest must come first.)  An unknown benchmark
+ * stops at once.  What still grows: a value whose baselines hold other
+ * benchmarks only is looked through whole (17 ms for 20,000 of them).
+ */
+char *
+server_db_facet_sql(const char *col)
+{
+	char *sql = NULL;
+
+	xasprintf(&sql,
+	    "WITH RECURSIVE v(x) AS ("
+	    "SELECT (SELECT min(%s) FROM baselines) WHERE EXISTS (SELECT 1 "
+	    "FROM results WHERE benchmark = ?1) "
+	    "UNION ALL "
+	    "SELECT (SELECT min(%s) FROM baselines WHERE %s > v.x) FROM v "
+	    "WHERE v.x IS NOT NULL) "
+	    "SELECT x FROM v WHERE x IS NOT NULL AND (SELECT 1 FROM "
+	    "baselines b WHERE b.%s = v.x AND EXISTS (SELECT 1 FROM results r "
+	    "WHERE r.benchmark = ?1 AND r.created = b.created AND "
+	    "r.baseline = b.seq) ORDER BY b.created DESC LIMIT 1) IS NOT NULL "
+	    "ORDER BY x",
+	    col, col, col, col);
+	return sql;
 }
 
 /* The SQL of a statement (built from constants only). */
@@ -211,15 +255,9 @@ statement_sql(int which)
 	case ST_COUNT_ALL:
 		return xstrdup("SELECT count(*) FROM baselines");
 	case ST_HOSTS:
-		return xstrdup("SELECT DISTINCT b.host FROM results r JOIN "
-		               "baselines b ON b.seq = r.baseline WHERE "
-		               "r.benchmark = ?1 AND b.host IS NOT NULL "
-		               "ORDER BY 1");
+		return server_db_facet_sql("host");
 	case ST_LABELS:
-		return xstrdup("SELECT DISTINCT b.label FROM results r JOIN "
-		               "baselines b ON b.seq = r.baseline WHERE "
-		               "r.benchmark = ?1 AND b.label IS NOT NULL "
-		               "ORDER BY 1");
+		return server_db_facet_sql("label");
 	case ST_SEQ_OF:
 		return xstrdup("SELECT seq FROM baselines WHERE id = ?1");
 	case ST_DELETE_B:
@@ -442,7 +480,12 @@ setup(struct server_db *db, sqlite3 *h, struct bench_error *err)
 		if (rc != 0)
 			goto out;
 	}
-	rc = 0;
+	/*
+	 * Indexes that came after schema 1, made where missing (the first
+	 * open of a large database takes a moment: 0.3 s for 20,000
+	 * baselines).
+	 */
+	rc = exec_sql(h, extra_indexes_sql, err);
 out:
 	sqlite3_finalize(st);
 	return rc;

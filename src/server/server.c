@@ -10,11 +10,24 @@
  * end (libmicrohttpd cannot answer in the middle of a body); one that goes
  * on past four times the limit has its connection cut.
  *
- * The main thread does nothing but wait for signals (sigwait: the caller
- * blocked them before any thread existed, so every thread inherits the
- * mask).  SIGHUP reloads the tokens; SIGINT or SIGTERM stops accepting
- * connections, lets the requests in flight finish (30 s at most), stops
- * the threads and returns, after which the caller closes the database.
+ * Slow or greedy clients meet the guard (server-guard.c): a cap per
+ * address, a reserve of slots for addresses that hold none, and a total
+ * deadline for a request's headers and body.  libmicrohttpd's accept
+ * policy and connection notifications feed it; the main thread enforces
+ * the deadlines.
+ *
+ * libmicrohttpd's own messages (one per refused or broken connection,
+ * which a client can provoke at will) go through our log, at most
+ * MHD_LOG_BURST per MHD_LOG_WINDOW seconds with a count of the rest, and
+ * not at all with -q once the server runs.
+ *
+ * The main thread waits for signals (sigtimedwait: the caller blocked them
+ * before any thread existed, so every thread inherits the mask) and, four
+ * times a second, shuts down the sockets of requests past their deadline
+ * and says what the guard refused (every GUARD_REPORT_SECONDS).  SIGHUP
+ * reloads the tokens; SIGINT or SIGTERM stops accepting connections, lets
+ * the requests in flight finish (30 s at most), stops the threads and
+ * returns, after which the caller closes the database.
  */
 #include <config.h>
 
@@ -38,8 +51,25 @@
 #define DRAIN_SECONDS 30.0
 /* The most query parameters a request may have. */
 #define MAX_ARGS 32
+/* How often the main thread enforces the deadlines (seconds). */
+#define SWEEP_SECONDS 0.25
+/* How often the guard says what it refused and cut. */
+#define GUARD_REPORT_SECONDS 10.0
+/* libmicrohttpd's messages: at most MHD_LOG_BURST per window. */
+#define MHD_LOG_WINDOW 10.0
+#define MHD_LOG_BURST  5
 
 static atomic_long in_flight;
+
+/* What libmicrohttpd's callbacks get. */
+struct httpd {
+	struct server *s;
+	struct server_guard guard;
+	int serving;        /* MHD_start_daemon has returned */
+	double log_window;  /* start of the messages' window */
+	unsigned log_shown; /* messages shown in it */
+	unsigned long log_dropped;
+};
 
 /* What we keep of a request between libmicrohttpd's calls. */
 struct req_state {
@@ -48,15 +78,6 @@ struct req_state {
 	size_t discarded; /* bytes dropped after the limit */
 	double t0;
 };
-
-static double
-mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 struct args {
 	const char *kv[2 * MAX_ARGS + 1];
@@ -102,11 +123,22 @@ client_addr(struct MHD_Connection *conn, char *buf, size_t size)
 		    (socklen_t)size);
 }
 
+/* The guard's record of a connection (NULL when it has none). */
+static struct guard_conn *
+guard_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
 /* Answer the request with what dispatch made of it. */
 static enum MHD_Result
-respond(struct server *s, struct MHD_Connection *conn, const char *url,
+respond(struct httpd *h, struct MHD_Connection *conn, const char *url,
     const char *method, struct req_state *st)
 {
+	struct server *s = h->s;
 	struct srv_req q;
 	struct srv_resp r;
 	struct args a;
@@ -115,6 +147,8 @@ respond(struct server *s, struct MHD_Connection *conn, const char *url,
 	char addr[64];
 	int html;
 
+	/* Whole: no deadline while the answer is made. */
+	server_guard_answering(&h->guard, guard_of(conn));
 	memset(&q, 0, sizeof(q));
 	memset(&a, 0, sizeof(a));
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &a);
@@ -168,6 +202,8 @@ respond(struct server *s, struct MHD_Connection *conn, const char *url,
 	if (r.status == 413)
 		MHD_add_response_header(resp, "Connection", "close");
 	ret = MHD_queue_response(conn, (unsigned)r.status, resp);
+	/* The answer must be taken in time too (a slow reader). */
+	server_guard_sending(&h->guard, guard_of(conn), r.len);
 	MHD_destroy_response(resp);
 	if (!s->quiet) {
 		client_addr(conn, addr, sizeof(addr));
@@ -223,7 +259,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload_data,
     size_t *upload_data_size, void **con_cls)
 {
-	struct server *s = cls;
+	struct httpd *h = cls;
+	struct server *s = h->s;
 	struct req_state *st = *con_cls;
 
 	(void)version;
@@ -234,7 +271,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		atomic_fetch_add(&in_flight, 1);
 		if (strcmp(method, "POST") != 0 ||
 		    refuse_early(s, conn, url, st))
-			return respond(s, conn, url, method, st);
+			return respond(h, conn, url, method, st);
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
@@ -259,18 +296,19 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	return respond(s, conn, url, method, st);
+	return respond(h, conn, url, method, st);
 }
 
 static void
 on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
+	struct httpd *h = cls;
 	struct req_state *st = *con_cls;
 
-	(void)cls;
-	(void)conn;
 	(void)toe;
+	/* A kept-alive connection: the next request's deadline starts. */
+	server_guard_next_request(&h->guard, guard_of(conn));
 	if (st == NULL)
 		return;
 	free(st->body.p);
@@ -279,42 +317,156 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	atomic_fetch_sub(&in_flight, 1);
 }
 
+/* libmicrohttpd's accept policy: the guard's per-address and reserve. */
+static enum MHD_Result
+on_accept(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+	struct httpd *h = cls;
+
+	return server_guard_accept(&h->guard, addr, len) ? MHD_YES : MHD_NO;
+}
+
+/* End a connection (past its deadline, over a limit): libmicrohttpd then
+ * reads EOF and closes it. */
+static void
+cut_socket(int fd, void *arg)
+{
+	(void)arg;
+	(void)shutdown(fd, SHUT_RDWR);
+}
+
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	struct httpd *h = cls;
+	const union MHD_ConnectionInfo *fd, *addr;
+	const struct sockaddr *sa = NULL;
+	size_t len = 0;
+	int over;
+
+	if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		/* libmicrohttpd closes the socket after this returns. */
+		server_guard_close(&h->guard, *socket_context);
+		*socket_context = NULL;
+		return;
+	}
+	fd = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	addr =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (fd == NULL)
+		return; /* cannot happen: every connection has a socket */
+	if (addr != NULL && addr->client_addr != NULL) {
+		sa = addr->client_addr;
+		len = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+		                                : sizeof(struct sockaddr_in);
+	}
+	*socket_context =
+	    server_guard_open(&h->guard, fd->connect_fd, sa, len, &over);
+	if (over)
+		cut_socket(fd->connect_fd, NULL);
+}
+
+/* Say how many of libmicrohttpd's messages were not shown; log_lock held. */
+static void
+mhd_log_flush(struct httpd *h, double now)
+{
+	if (h->log_dropped > 0)
+		warnf("libmicrohttpd: %lu more message%s in the last %.0f s "
+		      "not shown",
+		    h->log_dropped, h->log_dropped == 1 ? "" : "s",
+		    now - h->log_window);
+	h->log_window = now;
+	h->log_shown = 0;
+	h->log_dropped = 0;
+}
+
 static void
 on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
-	struct server *s = cls;
+	struct httpd *h = cls;
+	struct server *s = h->s;
 	char line[512];
 	size_t n;
+	double now;
 
 	vsnprintf(line, sizeof(line), fmt, ap);
 	n = strlen(line);
 	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = '\0';
 	pthread_mutex_lock(&s->log_lock);
-	warnf("libmicrohttpd: %s", line);
+	if (!h->serving)
+		/* Starting: these explain a failure to start. */
+		warnf("libmicrohttpd: %s", line);
+	else if (!s->quiet) {
+		now = mono_now();
+		if (now - h->log_window >= MHD_LOG_WINDOW)
+			mhd_log_flush(h, now);
+		if (h->log_shown < MHD_LOG_BURST) {
+			h->log_shown++;
+			warnf("libmicrohttpd: %s", line);
+		} else
+			h->log_dropped++;
+	}
 	pthread_mutex_unlock(&s->log_lock);
+}
+
+/*
+ * What the main thread does between signals; final: the last time, when
+ * everything not yet said is said.
+ */
+static void
+tick(struct httpd *h, double *next_report, int final)
+{
+	struct server *s = h->s;
+	char line[512];
+	double now = mono_now();
+
+	server_guard_sweep(&h->guard, now, cut_socket, NULL);
+	pthread_mutex_lock(&s->log_lock);
+	if (h->log_dropped > 0 &&
+	    (final || now - h->log_window >= MHD_LOG_WINDOW))
+		mhd_log_flush(h, now);
+	pthread_mutex_unlock(&s->log_lock);
+	if (final || now >= *next_report) {
+		*next_report = now + GUARD_REPORT_SECONDS;
+		if (server_guard_report(&h->guard, line, sizeof(line)))
+			server_log(s, "%s", line);
+	}
 }
 
 int
 server_run(struct server *s, int fd, unsigned nthreads,
     int (*reload)(struct server *s), const char *announce)
 {
+	struct httpd h;
 	struct MHD_Daemon *d;
 	sigset_t set;
-	double deadline;
+	const struct timespec sweep = {0, (long)(SWEEP_SECONDS * 1e9)};
+	double deadline, next_report;
 	int sig = 0, lfd;
 
+	memset(&h, 0, sizeof(h));
+	h.s = s;
+	server_guard_init(
+	    &h.guard, s->max_conns, s->max_per_addr, s->request_timeout);
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
 	                         MHD_USE_ITC | MHD_USE_ERROR_LOG,
-	    0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
-	    on_mhd_log, s, MHD_OPTION_LISTEN_SOCKET, fd,
+	    0, on_accept, &h, on_request, &h, MHD_OPTION_EXTERNAL_LOGGER,
+	    on_mhd_log, &h, MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, nthreads, MHD_OPTION_NOTIFY_COMPLETED,
-	    on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024, MHD_OPTION_END);
+	    on_completed, &h, MHD_OPTION_NOTIFY_CONNECTION, on_connection, &h,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+	    MHD_OPTION_CONNECTION_LIMIT, s->max_conns, MHD_OPTION_END);
 	if (d == NULL) {
 		errorf("cannot start the HTTP server (libmicrohttpd)");
+		server_guard_free(&h.guard);
 		return BENCH_EXIT_USAGE;
 	}
+	pthread_mutex_lock(&s->log_lock);
+	h.serving = 1;
+	h.log_window = mono_now();
+	pthread_mutex_unlock(&s->log_lock);
 	printf("%s\n", announce);
 	fflush(stdout);
 
@@ -322,9 +474,13 @@ server_run(struct server *s, int fd, unsigned nthreads,
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
+	next_report = mono_now() + GUARD_REPORT_SECONDS;
 	for (;;) {
-		if (sigwait(&set, &sig) != 0)
+		sig = sigtimedwait(&set, NULL, &sweep);
+		if (sig < 0) {
+			tick(&h, &next_report, 0);
 			continue;
+		}
 		if (sig != SIGHUP)
 			break;
 		if (reload(s) == 0)
@@ -341,11 +497,15 @@ server_run(struct server *s, int fd, unsigned nthreads,
 		struct timespec ts = {0, 10 * 1000 * 1000};
 
 		nanosleep(&ts, NULL);
+		/* A request that trickles in is still cut at its deadline. */
+		tick(&h, &next_report, 0);
 	}
 	if (atomic_load(&in_flight) > 0)
 		warnf("%ld request%s did not finish in %.0f s",
 		    atomic_load(&in_flight),
 		    atomic_load(&in_flight) == 1 ? "" : "s", DRAIN_SECONDS);
 	MHD_stop_daemon(d);
+	tick(&h, &next_report, 1);
+	server_guard_free(&h.guard);
 	return BENCH_EXIT_OK;
 }

@@ -7,6 +7,7 @@
  *                  libmicrohttpd, so the fuzzer drives it directly)
  *   server-db.c    SQLite: schema, one connection per thread, queries
  *   server-html.c  the web page: HTML with inline SVG charts
+ *   server-guard.c limits per address, the reserve, request deadlines
  */
 #ifndef BENCH_SRC_SERVER_H
 #define BENCH_SRC_SERVER_H
@@ -14,6 +15,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <sys/socket.h>
 
 #include "bench.h"
 #include "server-json.h"
@@ -22,6 +24,11 @@
 #define SERVER_MAX_BODY ((size_t)16 << 20)
 /* The longest token accepted, in a token file or a request. */
 #define SERVER_TOKEN_MAX 4096
+/* The defaults of serve's --max-connections, --max-per-address and
+ * --request-timeout (seconds). */
+#define SERVER_MAX_CONNECTIONS 1024
+#define SERVER_MAX_PER_ADDRESS 64
+#define SERVER_REQUEST_TIMEOUT 60.0
 
 /* Which baselines a query wants. */
 struct db_filter {
@@ -121,7 +128,10 @@ struct server {
 	struct server_tokens tokens;
 	int quiet;
 	pthread_mutex_t log_lock;
-	struct cmp_opts cmp; /* the change markers: compare's rule, --alpha */
+	struct cmp_opts cmp;   /* the change markers: compare's rule, --alpha */
+	unsigned max_conns;    /* --max-connections */
+	unsigned max_per_addr; /* --max-per-address */
+	double request_timeout; /* --request-timeout, seconds */
 };
 
 /*
@@ -162,6 +172,65 @@ char *server_html_benchmark(const char *name, const struct db_filter *f,
     char *const *labels, size_t *len);
 /* A page that says what went wrong (status is in the title). */
 char *server_html_error(int status, const char *message, size_t *len);
+
+/* server-guard.c */
+
+/* The guard's table: every open connection, how many each address holds. */
+struct guard_conn;
+struct addr_count;
+struct server_guard {
+	pthread_mutex_t lock; /* guards everything below */
+	struct guard_conn *conns;
+	size_t open;
+	struct addr_count **addrs; /* hash table by address */
+	unsigned limit, per_addr, reserve;
+	double timeout;
+	/* Since the last report: */
+	unsigned long refused_full, refused_addr, refused_reserve, cut;
+};
+
+/*
+ * Set up a guard for limit connections in all, per_addr per address, and
+ * requests that must arrive whole within timeout seconds.
+ */
+void server_guard_init(
+    struct server_guard *g, unsigned limit, unsigned per_addr, double timeout);
+/* The slots of limit kept for addresses that hold no connection. */
+unsigned server_guard_reserve(unsigned limit);
+void server_guard_free(struct server_guard *g);
+/* Whether a new connection from sa may be accepted (1) or not (0). */
+int server_guard_accept(
+    struct server_guard *g, const struct sockaddr *sa, size_t len);
+/*
+ * Count an accepted connection on socket fd; its deadline starts now.
+ * *over: it breaks a rule after all (another thread's connection came
+ * first), and the caller must end it at once.
+ */
+struct guard_conn *server_guard_open(struct server_guard *g, int fd,
+    const struct sockaddr *sa, size_t len, int *over);
+/* Forget a connection (before its socket is closed); NULL is ignored. */
+void server_guard_close(struct server_guard *g, struct guard_conn *c);
+/* The slowest an answer may be taken: bytes per second. */
+#define SERVER_GUARD_MIN_RATE (64.0 * 1024)
+/* The request is whole and its answer being made: no deadline. */
+void server_guard_answering(struct server_guard *g, struct guard_conn *c);
+/* The answer (len bytes) is queued: it must be taken within the timeout
+ * plus a second per SERVER_GUARD_MIN_RATE bytes. */
+void server_guard_sending(
+    struct server_guard *g, struct guard_conn *c, size_t len);
+/* The answer is sent: the next request on the connection has timeout s. */
+void server_guard_next_request(struct server_guard *g, struct guard_conn *c);
+/*
+ * Call cut(fd, arg) for every connection past its deadline at now (once
+ * each, with the lock held, so fd is still that connection's); how many.
+ */
+size_t server_guard_sweep(struct server_guard *g, double now,
+    void (*cut)(int fd, void *arg), void *arg);
+/*
+ * A line saying what the guard refused and cut since the last report (and
+ * reset the counts); 1 when there is something to say, else 0.
+ */
+int server_guard_report(struct server_guard *g, char *buf, size_t size);
 
 /* server.c */
 

@@ -2,14 +2,18 @@
  * server-load.c: load for the results server benchmark
  * (tests/bench/server-bench.sh).
  *
- *   server-load gen RESULTS RUNS             a baseline on stdout: a sweep
- *                                            of RESULTS crates, RUNS runs each
+ *   server-load gen RESULTS RUNS [HOST [PREFIX]]
+ *                                            a baseline on stdout: a sweep
+ *                                            of RESULTS crates (PREFIX-NN,
+ *                                            default crate), RUNS runs each,
+ *                                            from HOST (ci-runner-07)
  *   server-load post URL TEMPLATE SECONDS CLIENTS
  *                                            CLIENTS threads post copies of
  *                                            TEMPLATE (each with a new id) for
  *                                            SECONDS; prints posts/s, p50, p99
  *   server-load fill URL TEMPLATE COUNT CLIENTS   post COUNT copies
- *   server-load get URL TIMES                GET URL TIMES times; latencies
+ *   server-load get URL TIMES [STATUS]       GET URL TIMES times (answered
+ *                                            STATUS, 200); latencies
  *
  * The token is read from BENCH_TESTS_TOKEN.  Every request is bounded in
  * time (libcurl timeouts) and every loop in count or time; only loopback
@@ -63,12 +67,12 @@ gauss(unsigned long long *s)
 
 /* A sweep of n crates with runs runs each, as run writes it. */
 static int
-gen(size_t n, size_t runs)
+gen(size_t n, size_t runs, const char *host, const char *prefix)
 {
 	struct baseline *b = report_baseline_create();
 	struct bench_result *r;
 	unsigned long long st = 42;
-	char name[32], *text;
+	char name[48], *text;
 	size_t i, k;
 
 	b->id = xstrdup_("00000000-0000-4000-8000-000000000000");
@@ -76,7 +80,7 @@ gen(size_t n, size_t runs)
 	b->label = xstrdup_("nightly");
 	b->tool_version = xstrdup_(PACKAGE_VERSION);
 	b->workspace = xstrdup_("/home/ci/work/workspace");
-	b->env.hostname = xstrdup_("ci-runner-07");
+	b->env.hostname = xstrdup_(host);
 	b->env.os = xstrdup_("Debian GNU/Linux 12 (bookworm)");
 	b->env.kernel = xstrdup_("Linux 6.1.0-27-amd64");
 	b->env.arch = xstrdup_("x86_64");
@@ -99,7 +103,7 @@ gen(size_t n, size_t runs)
 		double mean = 0.2 + 0.05 * (double)k;
 
 		r = report_baseline_add_result(b);
-		snprintf(name, sizeof(name), "crate-%02zu", k);
+		snprintf(name, sizeof(name), "%.20s-%02zu", prefix, k);
 		r->name = xstrdup_(name);
 		r->command = xstrdup_("cargo test -p crate");
 		r->argv = calloc(5, sizeof(char *));
@@ -330,7 +334,7 @@ count_body(char *d, size_t s, size_t n, void *a)
 }
 
 static int
-get(const char *url, int times)
+get(const char *url, int times, long expect)
 {
 	CURL *c = curl_easy_init();
 	double *lat = calloc((size_t)times, sizeof(*lat)), t0;
@@ -350,7 +354,7 @@ get(const char *url, int times)
 			return 1;
 		lat[i] = now() - t0;
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-		if (status != 200) {
+		if (status != expect) {
 			fprintf(stderr, "server-load: %s: %ld\n", url, status);
 			return 1;
 		}
@@ -380,14 +384,18 @@ main(int argc, char **argv)
 
 	stats_init();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (argc == 4 && strcmp(argv[1], "gen") == 0)
-		rc = gen((size_t)atol(argv[2]), (size_t)atol(argv[3]));
+	if (argc >= 4 && argc <= 6 && strcmp(argv[1], "gen") == 0)
+		rc = gen((size_t)atol(argv[2]), (size_t)atol(argv[3]),
+		    argc > 4 ? argv[4] : "ci-runner-07",
+		    argc > 5 ? argv[5] : "crate");
 	else if (argc == 6 && loopback(argv[2]) && strcmp(argv[1], "post") == 0)
 		rc = post(argv[2], argv[3], atof(argv[4]), -1, atoi(argv[5]));
 	else if (argc == 6 && loopback(argv[2]) && strcmp(argv[1], "fill") == 0)
 		rc = post(argv[2], argv[3], 3600, atol(argv[4]), atoi(argv[5]));
-	else if (argc == 4 && loopback(argv[2]) && strcmp(argv[1], "get") == 0)
-		rc = get(argv[2], atoi(argv[3]));
+	else if ((argc == 4 || argc == 5) && loopback(argv[2]) &&
+	         strcmp(argv[1], "get") == 0)
+		rc = get(
+		    argv[2], atoi(argv[3]), argc == 5 ? atol(argv[4]) : 200);
 	else
 		fprintf(stderr,
 		    "usage: see tests/bench/server-load.c (loopback "

@@ -22,7 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdint.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -268,9 +273,9 @@ srv_new(struct srv *s, const char *name, const char *const *extra)
 	free(tokens);
 }
 
-/* SIGTERM: the server must stop cleanly and say so. */
-static void
-srv_stop(struct srv *s)
+/* SIGTERM: the server must stop cleanly and say so; its log (to free). */
+static char *
+srv_stop_log(struct srv *s)
 {
 	char *err;
 	int st;
@@ -280,8 +285,25 @@ srv_stop(struct srv *s)
 	err = slurp_file(s->p.err, NULL);
 	cr_assert_eq(st, 0, "serve exited %d: %s", st, err);
 	cr_assert_not_null(strstr(err, "the database is closed"), "%s", err);
-	free(err);
 	proc_free(&s->p);
+	return err;
+}
+
+static void
+srv_stop(struct srv *s)
+{
+	free(srv_stop_log(s));
+}
+
+/* Stop the server; its log must say what. */
+static void
+srv_stop_saying(struct srv *s, const char *what)
+{
+	char *err = srv_stop_log(s);
+
+	cr_assert_not_null(
+	    strstr(err, what), "the log does not say '%s':\n%s", what, err);
+	free(err);
 }
 
 static void
@@ -1085,7 +1107,15 @@ slow_poster(void *arg)
 	CURL *c = curl_easy_init();
 
 	h = curl_slist_append(h, "Authorization: Bearer " TOKEN);
-	h = curl_slist_append(h, "Expect:");
+	/*
+	 * libcurl sends the body (calls slow_read) only after the server's
+	 * "100 Continue", which libmicrohttpd sends once our handler has the
+	 * request: sp.sent > 0 then proves that the request is in flight.
+	 * (Without it, a loaded machine could deliver SIGTERM while the
+	 * connection still waited to be accepted: "the request in flight got
+	 * 0".)
+	 */
+	h = curl_slist_append(h, "Expect: 100-continue");
 	curl_easy_setopt(c, CURLOPT_URL, sp->url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -1094,6 +1124,7 @@ slow_poster(void *arg)
 	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)sp->len);
 	curl_easy_setopt(c, CURLOPT_READFUNCTION, slow_read);
 	curl_easy_setopt(c, CURLOPT_READDATA, sp);
+	curl_easy_setopt(c, CURLOPT_EXPECT_100_TIMEOUT_MS, 30000L);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
 	{
 		struct sink_buf b = {NULL, 0};
@@ -1125,7 +1156,10 @@ Test(serve, sigterm_lets_the_request_in_flight_finish, .timeout = 60)
 	sp.doc = doc;
 	sp.len = strlen(doc);
 	cr_assert_eq(pthread_create(&th, NULL, slow_poster, &sp), 0);
-	/* The body takes 0.6 s to arrive: stop the server in the middle. */
+	/*
+	 * The body takes 0.6 s to arrive: stop the server in the middle, once
+	 * the server has the request (see slow_poster).
+	 */
 	for (st = 0; sp.sent == 0 && st < 1000; st++)
 		sleep_seconds(0.01);
 	cr_assert_gt(sp.sent, 0, "the upload did not start");
@@ -1192,6 +1226,26 @@ Test(serve, usage_errors_exit_2_with_a_message, .timeout = 60)
 	        "serve", "--db", notdb, "--max-body", "lots", NULL});
 	cr_assert_eq(c.status, 2);
 	cli_free(&c);
+	{
+		static const char *const bad[][3] = {
+		    {"--max-connections", "1", "at least 2"},
+		    {"--max-per-address", "0", "at least 1"},
+		    {"--max-per-address", "many", "--max-per-address"},
+		    {"--request-timeout", "0", "--request-timeout"},
+		    {"--request-timeout", "25h", "at most a day"}};
+		size_t i;
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			cli_run(&c, NULL, NULL, 30,
+			    (const char *[]){"serve", "--db", notdb, bad[i][0],
+			        bad[i][1], NULL});
+			cr_assert_eq(
+			    c.status, 2, "%s %s", bad[i][0], bad[i][1]);
+			cr_assert_not_null(strstr(c.err, bad[i][2]),
+			    "%s %s: %s", bad[i][0], bad[i][1], c.err);
+			cli_free(&c);
+		}
+	}
 	/* A port in use. */
 	srv_new(&s, "busy", NULL);
 	cli_run(&c, NULL, NULL, 30,
@@ -1209,6 +1263,63 @@ Test(serve, usage_errors_exit_2_with_a_message, .timeout = 60)
 	cli_free(&c);
 	(void)fd;
 	free(notdb);
+	free(dir);
+}
+
+/*
+ * Under a low limit of open files (ulimit -n) the server serves the
+ * connections that fit and says so; under one too low to serve, exit 2.
+ */
+Test(serve, a_low_open_files_limit_lowers_the_connections_and_says_so,
+    .timeout = 60)
+{
+	char *dir = scratch_dir("nofile"), *db = path_join(dir, "r.sqlite");
+	char *out = NULL, *err;
+	struct proc p;
+	double waited = 0;
+	int st;
+
+	proc_start(&p, dir, "low", NULL,
+	    (const char *[]){"sh", "-c",
+	        "ulimit -n 300 && exec \"$0\" serve --db \"$1\" --listen "
+	        "127.0.0.1:0 --threads 2",
+	        bench_bin(), db, NULL});
+	while (out == NULL || strstr(out, "listening on ") == NULL) {
+		free(out);
+		cr_assert(waitpid(p.pid, NULL, WNOHANG) == 0, "it exited: %s",
+		    slurp_file(p.err, NULL));
+		cr_assert_lt(waited, 20, "it did not start");
+		sleep_seconds(0.05);
+		waited += 0.05;
+		out = slurp_file(p.out, NULL);
+	}
+	free(out);
+	kill(p.pid, SIGTERM);
+	st = proc_wait(&p, 40);
+	err = slurp_file(p.err, NULL);
+	cr_assert_eq(st, 0, "%s", err);
+	/* 300 - (64 + 4 per thread) */
+	cr_assert_not_null(strstr(err, "--max-connections 1024: only 300 open "
+	                               "files allowed (ulimit -n); serving at "
+	                               "most 228 connections"),
+	    "%s", err);
+	free(err);
+	proc_free(&p);
+
+	proc_start(&p, dir, "too-low", NULL,
+	    (const char *[]){"sh", "-c",
+	        "ulimit -n 60 && exec \"$0\" serve --db \"$1\" --listen "
+	        "127.0.0.1:0",
+	        bench_bin(), db, NULL});
+	st = proc_wait(&p, 30);
+	err = slurp_file(p.err, NULL);
+	cr_assert_eq(st, 2, "%s", err);
+	cr_assert_not_null(
+	    strstr(err, "only 60 open files allowed (ulimit -n): too few"),
+	    "%s", err);
+	free(err);
+	proc_free(&p);
+	free(db);
 	free(dir);
 }
 
@@ -1256,7 +1367,7 @@ Test(
 	struct cli c;
 	struct reply r;
 	char *doc = make_baseline(&three[0]), *file, *bad, *server, *tokfile;
-	char *env_tok;
+	char *env_tok, *state;
 
 	srv_new(&s, "post", NULL);
 	file = path_join(s.dir, "b.json");
@@ -1268,30 +1379,40 @@ Test(
 	chmod(tokfile, 0600);
 	cr_assert(asprintf(&server, "BENCH_TESTS_SERVER=%s", s.url) > 0);
 	cr_assert(asprintf(&env_tok, "BENCH_TESTS_TOKEN=%s", TOKEN) > 0);
+	cr_assert(asprintf(&state, "XDG_STATE_HOME=%s", s.dir) > 0);
 
-	cli_run(&c, s.dir, (const char *[]){server, env_tok, NULL}, 30,
+	cli_run(&c, s.dir, (const char *[]){server, env_tok, state, NULL}, 30,
 	    (const char *[]){"post", file, NULL});
 	cr_assert_eq(c.status, 0, "%s", c.err);
 	cr_assert_not_null(strstr(c.out, "/api/v1/baselines/"), "%s", c.out);
 	cr_assert_not_null(strstr(c.out, three[0].id), "%s", c.out);
 	cr_assert_not_null(strstr(c.err, "stored as"), "%s", c.err);
 	cr_assert_null(strstr(c.err, TOKEN), "the token was printed");
+	/* Spooled first, taken out once the server had it. */
+	cr_assert_eq(spool_count(s.dir), 0, "a delivered copy stays spooled");
 	cli_free(&c);
 	/* Again, with the token from a file: the server has it already. */
-	cli_run(&c, s.dir, (const char *[]){server, "BENCH_TESTS_TOKEN=", NULL},
-	    30, (const char *[]){"post", "--token-file", tokfile, file, NULL});
+	cli_run(&c, s.dir,
+	    (const char *[]){server, "BENCH_TESTS_TOKEN=", state, NULL}, 30,
+	    (const char *[]){"post", "--token-file", tokfile, file, NULL});
 	cr_assert_eq(c.status, 0, "%s", c.err);
 	cr_assert_not_null(strstr(c.err, "already had"), "%s", c.err);
+	cr_assert_eq(spool_count(s.dir), 0);
 	cli_free(&c);
-	/* A wrong token: 401 with the server's message, status 2, no echo. */
+	/*
+	 * A wrong token: 401 with the server's message, status 2, no echo;
+	 * the FILE is the user's, so no copy stays in the spool.
+	 */
 	cli_run(&c, s.dir,
-	    (const char *[]){server, "BENCH_TESTS_TOKEN=sekrit-wrong", NULL},
-	    30, (const char *[]){"post", "--spool-dir", s.dir, file, NULL});
+	    (const char *[]){
+	        server, "BENCH_TESTS_TOKEN=sekrit-wrong", state, NULL},
+	    30, (const char *[]){"post", file, NULL});
 	cr_assert_eq(c.status, 2);
 	cr_assert_not_null(strstr(c.err, "401"), "%s", c.err);
 	cr_assert_not_null(strstr(c.err, "not accepted"), "%s", c.err);
 	cr_assert_null(strstr(c.err, "sekrit"), "the token was printed");
 	cr_assert_null(strstr(c.out, "sekrit"), "the token was printed");
+	cr_assert_eq(spool_count(s.dir), 0, "a refused copy stays spooled");
 	cli_free(&c);
 	/* An invalid file is refused before anything is sent. */
 	cli_run(&c, s.dir, (const char *[]){server, env_tok, NULL}, 30,
@@ -1320,6 +1441,7 @@ Test(
 	cr_assert_not_null(strstr(r.body, "\"count\":1"), "%s", r.body);
 	reply_free(&r);
 	srv_stop(&s);
+	free(state);
 	free(env_tok);
 	free(server);
 	free(tokfile);
@@ -1454,6 +1576,72 @@ Test(faults, server_down_spools_then_flush_sends, .timeout = 120)
 	free(file);
 	free(doc);
 	srv_free(&s);
+}
+
+/*
+ * post FILE spools before it sends: killed (SIGKILL: nothing of it runs)
+ * while it waits between its retries, it leaves the baseline in the spool,
+ * byte for byte, and --flush delivers it later.
+ */
+Test(faults, post_killed_during_its_retries_leaves_the_baseline_spooled,
+    .timeout = 60)
+{
+	struct proc p;
+	struct cli c;
+	char *dir = scratch_dir("postkill"), *file = path_join(dir, "b.json");
+	char *doc = make_baseline(&three[2]), *server, *state, *spooled, *got;
+	size_t len;
+
+	write_file(file, doc, strlen(doc));
+	cr_assert(asprintf(&server, "BENCH_TESTS_SERVER=http://127.0.0.1:%d",
+	              free_port()) > 0);
+	cr_assert(asprintf(&state, "XDG_STATE_HOME=%s", dir) > 0);
+	/* Refused at once, then backoff of 1.5-2.5 s before each retry. */
+	proc_start(&p, dir, "post",
+	    (const char *[]){server, state, "BENCH_TESTS_TOKEN=" TOKEN, NULL},
+	    (const char *[]){bench_bin(), "post", "--retries", "5",
+	        "--retry-delay", "2s", file, NULL});
+	sleep_seconds(1.0);
+	cr_assert(waitpid(p.pid, NULL, WNOHANG) == 0,
+	    "post ended before the kill: %s", slurp_file(p.err, NULL));
+	kill(p.pid, SIGKILL);
+	cr_assert_eq(proc_wait(&p, 10), 128 + SIGKILL);
+	proc_free(&p);
+	cr_assert_eq(spool_count(dir), 1, "the killed post left no copy");
+	cr_assert(asprintf(&spooled, "%s/bench-tests/spool/%s.json", dir,
+	              three[2].id) > 0);
+	got = slurp_file(spooled, &len);
+	cr_assert_not_null(got, "%s is missing", spooled);
+	cr_assert(len == strlen(doc) && memcmp(got, doc, len) == 0,
+	    "the spooled copy differs from the file");
+	free(got);
+
+	/* The server comes up: --flush delivers it and empties the spool. */
+	{
+		struct srv s;
+
+		srv_new(&s, "postkill-srv", NULL);
+		free(server);
+		cr_assert(
+		    asprintf(&server, "BENCH_TESTS_SERVER=%s", s.url) > 0);
+		cli_run(&c, dir,
+		    (const char *[]){
+		        server, state, "BENCH_TESTS_TOKEN=" TOKEN, NULL},
+		    30, (const char *[]){"post", "--flush", NULL});
+		cr_assert_eq(c.status, 0, "%s", c.err);
+		cr_assert_not_null(
+		    strstr(c.err, "flushed 1 spooled"), "%s", c.err);
+		cr_assert_eq(spool_count(dir), 0);
+		cli_free(&c);
+		srv_stop(&s);
+		srv_free(&s);
+	}
+	free(spooled);
+	free(state);
+	free(server);
+	free(doc);
+	free(file);
+	free(dir);
 }
 
 Test(client, fetch_latest_for_check_baseline_from, .timeout = 60)
@@ -1699,6 +1887,654 @@ Test(faults, sigkill_during_a_burst_loses_no_acknowledged_post, .timeout = 240)
 		proc_free(&clients[k]);
 	}
 	free(server);
+	srv_free(&s);
+}
+
+/* ---------------------------------------------------------------- guard */
+
+/* Raise this process's open-file limit to need, or fail saying why. */
+static void
+need_fds(rlim_t need)
+{
+	struct rlimit rl;
+
+	cr_assert_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	if (rl.rlim_cur >= need)
+		return;
+	cr_assert_geq(rl.rlim_max, need,
+	    "this test needs %llu open files; the hard limit is %llu "
+	    "(ulimit -Hn)",
+	    (unsigned long long)need, (unsigned long long)rl.rlim_max);
+	rl.rlim_cur = need;
+	cr_assert_eq(
+	    setrlimit(RLIMIT_NOFILE, &rl), 0, "setrlimit: %s", strerror(errno));
+}
+
+static int
+url_port(const char *url)
+{
+	const char *c = strrchr(url, ':');
+
+	cr_assert_not_null(c, "no port in %s", url);
+	return atoi(c + 1);
+}
+
+/*
+ * A non-blocking connection from the loopback address src (the whole of
+ * 127/8 is on lo) to 127.0.0.1:port; it may still be connecting.
+ */
+static int
+connect_from(const char *src, int port)
+{
+	struct sockaddr_in a;
+	int fd, one = 1;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	cr_assert_geq(fd, 0, "socket: %s", strerror(errno));
+	/* The port is picked at connect: binds alone would run out. */
+	setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	cr_assert_eq(inet_pton(AF_INET, src, &a.sin_addr), 1);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0,
+	    "bind %s: %s", src, strerror(errno));
+	a.sin_port = htons((uint16_t)port);
+	cr_assert_eq(inet_pton(AF_INET, "127.0.0.1", &a.sin_addr), 1);
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0)
+		cr_assert_eq(errno, EINPROGRESS, "connect from %s: %s", src,
+		    strerror(errno));
+	return fd;
+}
+
+/* A slow client: one header byte every `trickle` seconds, forever. */
+struct trickler {
+	int fd;      /* -1: none (it reconnects at `next`) */
+	int open;    /* connected */
+	double next; /* its next byte, or its reconnection */
+	char from[16];
+};
+
+/* Many slow clients, which reconnect a second after the server drops one. */
+struct attack {
+	struct trickler *t;
+	size_t n;
+	int port;
+	double trickle;
+	size_t connects; /* connections made */
+	size_t dropped;  /* closed by the server (EOF, reset) */
+	size_t answered; /* the server answered one: it should not */
+	int settle;      /* no more reconnections */
+};
+
+static const char slow_head[] =
+    "GET /healthz HTTP/1.1\r\nHost: guard\r\nX-Slow: ";
+
+static void
+attack_start(
+    struct attack *k, const char *const *from, size_t n, int port, double t)
+{
+	size_t i, nfrom = 0;
+
+	while (from[nfrom] != NULL)
+		nfrom++;
+	memset(k, 0, sizeof(*k));
+	k->t = calloc(n, sizeof(*k->t));
+	cr_assert_not_null(k->t);
+	k->n = n;
+	k->port = port;
+	k->trickle = t;
+	for (i = 0; i < n; i++) {
+		k->t[i].fd = -1;
+		snprintf(
+		    k->t[i].from, sizeof(k->t[i].from), "%s", from[i % nfrom]);
+	}
+}
+
+static void
+trickler_drop(struct attack *k, struct trickler *t, double now)
+{
+	close(t->fd);
+	t->fd = -1;
+	t->open = 0;
+	t->next = now + 1.0;
+	k->dropped++;
+}
+
+/* One round: connect, send the bytes due, notice what the server closed. */
+static void
+attack_step(struct attack *k)
+{
+	struct pollfd *p = calloc(k->n, sizeof(*p));
+	double now = mono_now();
+	char buf[512];
+	size_t i;
+	ssize_t got;
+	int err;
+	socklen_t el;
+
+	cr_assert_not_null(p);
+	for (i = 0; i < k->n; i++) {
+		struct trickler *t = &k->t[i];
+
+		if (t->fd < 0 && !k->settle && now >= t->next) {
+			t->fd = connect_from(t->from, k->port);
+			k->connects++;
+		}
+		p[i].fd = t->fd;
+		p[i].events = t->open ? POLLIN | POLLRDHUP : POLLOUT;
+	}
+	cr_assert_geq(poll(p, (nfds_t)k->n, 0), 0);
+	for (i = 0; i < k->n; i++) {
+		struct trickler *t = &k->t[i];
+
+		if (t->fd < 0)
+			continue;
+		if (!t->open &&
+		    (p[i].revents & (POLLOUT | POLLERR | POLLHUP))) {
+			el = sizeof(err);
+			err = 0;
+			getsockopt(t->fd, SOL_SOCKET, SO_ERROR, &err, &el);
+			if (err != 0 ||
+			    send(t->fd, slow_head, sizeof(slow_head) - 1,
+			        MSG_NOSIGNAL) < 0) {
+				trickler_drop(k, t, now);
+				continue;
+			}
+			t->open = 1;
+			t->next = now + k->trickle;
+			continue;
+		}
+		if (t->open &&
+		    (p[i].revents & (POLLIN | POLLRDHUP | POLLHUP | POLLERR))) {
+			got = recv(t->fd, buf, sizeof(buf), MSG_DONTWAIT);
+			if (got > 0)
+				k->answered++;
+			trickler_drop(k, t, now);
+			continue;
+		}
+		if (t->open && now >= t->next) {
+			if (send(t->fd, "a", 1, MSG_NOSIGNAL) != 1 &&
+			    errno != EAGAIN)
+				trickler_drop(k, t, now);
+			else
+				t->next = now + k->trickle;
+		}
+	}
+	free(p);
+}
+
+/* Run the attack for seconds. */
+static void
+attack_for(struct attack *k, double seconds)
+{
+	double end = mono_now() + seconds;
+
+	while (mono_now() < end) {
+		attack_step(k);
+		sleep_seconds(0.02);
+	}
+}
+
+/* How many of the slow clients are connected now. */
+static size_t
+attack_open(const struct attack *k)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < k->n; i++)
+		n += k->t[i].open;
+	return n;
+}
+
+static void
+attack_end(struct attack *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		if (k->t[i].fd >= 0)
+			close(k->t[i].fd);
+	free(k->t);
+	k->t = NULL;
+}
+
+/* A fresh client from another address: GET /healthz every second. */
+struct prober {
+	char url[160];
+	const char *from; /* libcurl's CURLOPT_INTERFACE */
+	volatile int stop;
+	size_t tries, ok;
+	double worst;
+	char failure[256]; /* the first failure */
+};
+
+static void *
+probe_loop(void *arg)
+{
+	struct prober *p = arg;
+	double t0, dt;
+	long status;
+	CURLcode rc;
+
+	while (!p->stop) {
+		CURL *c = curl_easy_init();
+		struct sink_buf b = {NULL, 0};
+
+		t0 = mono_now();
+		curl_easy_setopt(c, CURLOPT_URL, p->url);
+		curl_easy_setopt(c, CURLOPT_INTERFACE, p->from);
+		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 1000L);
+		curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
+		curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
+		curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+		status = 0;
+		rc = curl_easy_perform(c);
+		dt = mono_now() - t0;
+		if (rc == CURLE_OK)
+			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+		curl_easy_cleanup(c);
+		free(b.p);
+		p->tries++;
+		if (dt > p->worst)
+			p->worst = dt;
+		if (rc == CURLE_OK && status == 200 && dt <= 1.0)
+			p->ok++;
+		else if (p->failure[0] == '\0')
+			snprintf(p->failure, sizeof(p->failure),
+			    "probe %zu: %s, status %ld after %.3f s", p->tries,
+			    curl_easy_strerror(rc), status, dt);
+		if (t0 + 1.0 > mono_now())
+			sleep_seconds(t0 + 1.0 - mono_now());
+	}
+	return NULL;
+}
+
+/* Probe from 127.0.0.2 every second while the attack goes on. */
+static void
+probe_during(
+    struct prober *p, const struct srv *s, struct attack *k, double seconds)
+{
+	pthread_t th;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->url, sizeof(p->url), "%s/healthz", s->url);
+	p->from = "host!127.0.0.2";
+	cr_assert_eq(pthread_create(&th, NULL, probe_loop, p), 0);
+	attack_for(k, seconds);
+	p->stop = 1;
+	pthread_join(th, NULL);
+}
+
+/* How many lines of text hold needle (NULL: every line). */
+static size_t
+count_lines(const char *text, const char *needle)
+{
+	const char *line, *end;
+	size_t n = 0;
+
+	for (line = text; *line != '\0'; line = *end == '\0' ? end : end + 1) {
+		end = strchr(line, '\n');
+		if (end == NULL)
+			end = line + strlen(line);
+		if (needle == NULL || memmem(line, (size_t)(end - line), needle,
+		                          strlen(needle)) != NULL)
+			n++;
+	}
+	return n;
+}
+
+/*
+ * 1,100 connections from 127.0.0.1 that send a header byte every 2 s (and
+ * come back when dropped) take no more than --max-per-address of the
+ * server; a fresh client from 127.0.0.2 is answered within a second,
+ * every second, and the log says what happened in a few lines.
+ */
+Test(guard, slow_clients_from_one_address_leave_the_server_to_others,
+    .timeout = 90)
+{
+	static const char *const from[] = {"127.0.0.1", NULL};
+	struct srv s;
+	struct attack k;
+	struct prober p;
+	size_t held;
+	char *err;
+
+	need_fds(1400);
+	srv_new(&s, "slow", NULL);
+	attack_start(&k, from, 1100, url_port(s.url), 2.0);
+	attack_for(&k, 1.5);
+	probe_during(&p, &s, &k, 12.0);
+	/* What the server holds, once the refused ones have seen it. */
+	k.settle = 1;
+	attack_for(&k, 1.5);
+	held = attack_open(&k);
+	cr_assert_geq(p.tries, 10, "%zu probes", p.tries);
+	cr_assert_eq(p.ok, p.tries,
+	    "%zu of %zu probes from 127.0.0.2 failed (worst %.3f s); %s",
+	    p.tries - p.ok, p.tries, p.worst, p.failure);
+	cr_assert_geq(k.connects, 1100);
+	cr_assert_geq(k.dropped, 1000,
+	    "the server dropped %zu of %zu slow connections: the attack did "
+	    "not reach its limit",
+	    k.dropped, k.connects);
+	cr_assert_eq(k.answered, 0, "a slow client got an answer");
+	cr_assert(held >= 50 && held <= 64,
+	    "the server holds %zu slow connections from one address "
+	    "(--max-per-address 64)",
+	    held);
+	attack_end(&k);
+	err = srv_stop_log(&s);
+	cr_assert_not_null(
+	    strstr(err, "over --max-per-address 64"), "the log: %s", err);
+	/* Thousands of refusals, a few lines (item 10 of issue 10). */
+	cr_assert_leq(count_lines(err, NULL), 30, "%zu lines of log:\n%s",
+	    count_lines(err, NULL), err);
+	free(err);
+	srv_free(&s);
+}
+
+/* When did the server close fd (seconds after t0; -1: within limit)? */
+struct watched {
+	int fd;
+	double t0;           /* when its deadline started, as we see it */
+	double closed;       /* seconds after t0, or -1 */
+	const char *trickle; /* what to send, a byte at a time */
+	size_t sent;
+	double next;
+};
+
+/*
+ * Requests that trickle in (headers, a body, nothing at all, the second
+ * request of a kept-alive connection, whose deadline starts after the
+ * first answer) are cut at --request-timeout however
+ * busy their sender keeps the connection; a quick upload meanwhile is
+ * stored.
+ */
+Test(guard, a_request_that_trickles_in_is_cut_at_its_deadline, .timeout = 60)
+{
+	static const char post_head[] =
+	    "POST /api/v1/baselines HTTP/1.1\r\nHost: guard\r\n"
+	    "Authorization: Bearer " TOKEN "\r\n"
+	    "Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n";
+	/* Answered after its body, so libmicrohttpd keeps the connection. */
+	static const char post_small[] =
+	    "POST /api/v1/baselines HTTP/1.1\r\nHost: guard\r\n"
+	    "Authorization: Bearer " TOKEN "\r\n"
+	    "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+	struct srv s;
+	struct reply r;
+	struct watched w[4];
+	char buf[4096], *doc = make_baseline(&three[0]);
+	size_t i, got_first = 0;
+	int port, posted = 0, done;
+	double start, now;
+	ssize_t n;
+
+	srv_new(
+	    &s, "deadline", (const char *[]){"--request-timeout", "2s", NULL});
+	port = url_port(s.url);
+	memset(w, 0, sizeof(w));
+	for (i = 0; i < 4; i++) {
+		struct pollfd pf;
+
+		w[i].fd = connect_from("127.0.0.1", port);
+		pf.fd = w[i].fd;
+		pf.events = POLLOUT;
+		cr_assert_eq(poll(&pf, 1, 5000), 1, "connect %zu", i);
+		w[i].t0 = mono_now();
+		w[i].closed = -1;
+		w[i].next = w[i].t0;
+	}
+	/* 0: headers; 1: a body; 2: nothing; 3: a second request. */
+	cr_assert(
+	    send(w[0].fd, slow_head, sizeof(slow_head) - 1, MSG_NOSIGNAL) > 0);
+	w[0].trickle = "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmn";
+	cr_assert(
+	    send(w[1].fd, post_head, sizeof(post_head) - 1, MSG_NOSIGNAL) > 0);
+	w[1].trickle =
+	    "{\"schema\": \"bench-tests/baseline\", \"xxxxxxxxxxxxxx";
+	cr_assert(send(w[3].fd, post_small, sizeof(post_small) - 1,
+	              MSG_NOSIGNAL) > 0);
+	w[3].trickle = NULL; /* set once the first answer is in */
+	start = mono_now();
+	for (;;) {
+		now = mono_now();
+		cr_assert_lt(now - start, 10,
+		    "still open after 10 s: headers %.2f, body %.2f, idle "
+		    "%.2f, second request %.2f",
+		    w[0].closed, w[1].closed, w[2].closed, w[3].closed);
+		if (!posted && now - start > 0.5) {
+			/* A quick upload is not disturbed. */
+			post_as(&r, &s, TOKEN, doc, strlen(doc));
+			cr_assert_eq(r.status, 201, "%s", r.body);
+			reply_free(&r);
+			posted = 1;
+		}
+		done = 1;
+		for (i = 0; i < 4; i++) {
+			if (w[i].closed >= 0)
+				continue;
+			done = 0;
+			n = recv(w[i].fd, buf, sizeof(buf), MSG_DONTWAIT);
+			if (n == 0 || (n < 0 && errno != EAGAIN)) {
+				w[i].closed = mono_now() - w[i].t0;
+				continue;
+			}
+			if (n > 0 && i == 3 && !got_first) {
+				cr_assert(
+				    memmem(buf, (size_t)n, " 400 ", 5) !=
+				            NULL &&
+				        memmem(buf, (size_t)n,
+				            "Connection: close", 17) == NULL,
+				    "%.*s", (int)n, buf);
+				got_first = 1;
+				/* Its second request starts its deadline. */
+				w[3].t0 = mono_now();
+				w[3].next = w[3].t0;
+				cr_assert(send(w[3].fd, slow_head,
+				              sizeof(slow_head) - 1,
+				              MSG_NOSIGNAL) > 0);
+				w[3].trickle = w[0].trickle;
+				continue;
+			}
+			cr_assert_leq(n, 0, "connection %zu got an answer", i);
+			if (w[i].trickle != NULL && now >= w[i].next &&
+			    w[i].trickle[w[i].sent] != '\0') {
+				if (send(w[i].fd, w[i].trickle + w[i].sent, 1,
+				        MSG_NOSIGNAL) == 1)
+					w[i].sent++;
+				w[i].next = now + 0.25;
+			}
+		}
+		if (done && posted)
+			break;
+		sleep_seconds(0.01);
+	}
+	for (i = 0; i < 4; i++) {
+		close(w[i].fd);
+		/* The sweep runs 4 times a second; the machine may be busy. */
+		cr_assert_geq(w[i].closed, 1.9,
+		    "connection %zu cut after %.2f s", i, w[i].closed);
+		cr_assert_leq(w[i].closed, 5.0,
+		    "connection %zu cut after %.2f s", i, w[i].closed);
+	}
+	cr_assert(w[0].sent >= 6 && w[1].sent >= 6, "the tricklers idled");
+	get(&r, &s, "/healthz");
+	cr_assert_eq(r.status, 200);
+	reply_free(&r);
+	srv_stop_saying(&s, "cut 4 requests past --request-timeout 2s");
+	free(doc);
+	srv_free(&s);
+}
+
+/*
+ * A client that asks for a large answer and reads none of it holds its
+ * slot for --request-timeout plus a second per 64 KiB of the answer, not
+ * for as long as it likes: read late, the answer is cut short.
+ */
+Test(guard, a_client_that_reads_slowly_is_cut_too, .timeout = 60)
+{
+	struct spec sp = {"33333333-0000-4000-8000-000000000001",
+	    "2026-11-05T02:00:00Z", "nightly", "ci-1", {"a", "b", "c", NULL},
+	    1.0, 0.01, 160, 5};
+	char *doc = make_baseline(&sp), buf[65536], req[160];
+	struct sockaddr_in a;
+	struct reply r;
+	struct srv s;
+	size_t len = strlen(doc), got = 0;
+	double t0, allowed;
+	int fd, small = 4096, mss = 536;
+	ssize_t n;
+
+	cr_assert_gt(len, 200000, "the answer must not fit in the buffers");
+	srv_new(
+	    &s, "slowread", (const char *[]){"--request-timeout", "1s", NULL});
+	post_as(&r, &s, TOKEN, doc, len);
+	cr_assert_eq(r.status, 201, "%s", r.body);
+	reply_free(&r);
+	/* Small buffers and segments: the server cannot hand it all over. */
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	cr_assert_geq(fd, 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	setsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof(mss));
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons((uint16_t)url_port(s.url));
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	snprintf(req, sizeof(req),
+	    "GET /api/v1/baselines/%s HTTP/1.1\r\nHost: guard\r\n\r\n", sp.id);
+	cr_assert(send(fd, req, strlen(req), MSG_NOSIGNAL) > 0);
+	t0 = mono_now();
+	allowed = 1.0 + (double)len / (64 * 1024);
+	/* Read nothing until well after the deadline... */
+	sleep_seconds(allowed + 1.5);
+	/* ...then everything there is: the answer ends short. */
+	for (;;) {
+		struct pollfd pf = {fd, POLLIN, 0};
+
+		cr_assert_eq(poll(&pf, 1, 10000), 1, "neither data nor an end");
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		cr_assert_lt(mono_now() - t0, allowed + 20, "it never ends");
+	}
+	close(fd);
+	cr_assert_lt(got, len,
+	    "the slow reader got the whole answer (%zu bytes of %zu) after "
+	    "%.1f s",
+	    got, len, mono_now() - t0);
+	srv_stop_saying(&s, "cut 1 request past --request-timeout 1s");
+	free(doc);
+	srv_free(&s);
+}
+
+/*
+ * 80 slow connections from 10 addresses (8 each: within
+ * --max-per-address) against --max-connections 48: the last 3 slots stay
+ * for addresses that hold none, so 127.0.0.2 is answered.
+ */
+Test(guard, the_last_slots_are_kept_for_addresses_that_hold_none, .timeout = 60)
+{
+	static const char *const from[] = {"127.0.0.3", "127.0.0.4",
+	    "127.0.0.5", "127.0.0.6", "127.0.0.7", "127.0.0.8", "127.0.0.9",
+	    "127.0.0.10", "127.0.0.11", "127.0.0.12", NULL};
+	struct srv s;
+	struct attack k;
+	struct prober p;
+	size_t held;
+
+	srv_new(&s, "reserve",
+	    (const char *[]){
+	        "--max-connections", "48", "--max-per-address", "8", NULL});
+	attack_start(&k, from, 80, url_port(s.url), 2.0);
+	attack_for(&k, 1.5);
+	probe_during(&p, &s, &k, 4.0);
+	held = attack_open(&k);
+	cr_assert_geq(p.tries, 4, "%zu probes", p.tries);
+	cr_assert_eq(p.ok, p.tries,
+	    "%zu of %zu probes from 127.0.0.2 failed (worst %.3f s); %s",
+	    p.tries - p.ok, p.tries, p.worst, p.failure);
+	cr_assert_geq(held, 40, "the server holds %zu slow connections", held);
+	cr_assert_geq(k.dropped, 20, "%zu dropped", k.dropped);
+	attack_end(&k);
+	srv_stop_saying(&s, "keeping the last 3 slots free");
+	srv_free(&s);
+}
+
+/* Open and close n connections with half a request: libmicrohttpd says
+ * something about each. */
+static void
+half_requests(const struct srv *s, size_t n)
+{
+	static const char half[] = "GET / HTTP/1.1\r\nHost: guard\r\n";
+	struct reply r;
+	struct pollfd pf;
+	int fds[64];
+	size_t i;
+
+	cr_assert_leq(n, 64);
+	for (i = 0; i < n; i++) {
+		pf.fd = fds[i] = connect_from("127.0.0.1", url_port(s->url));
+		pf.events = POLLOUT;
+		cr_assert_eq(poll(&pf, 1, 5000), 1);
+		cr_assert(
+		    send(pf.fd, half, sizeof(half) - 1, MSG_NOSIGNAL) > 0);
+	}
+	/* Read before the close: then libmicrohttpd has something to say. */
+	sleep_seconds(0.3);
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	/* The server has seen them all once it answers after them. */
+	sleep_seconds(0.3);
+	get(&r, s, "/healthz");
+	cr_assert_eq(r.status, 200);
+	reply_free(&r);
+}
+
+/*
+ * libmicrohttpd's messages (one per broken connection, which any client
+ * can provoke) reach the log at most 5 per 10 s, with a count of the rest;
+ * with -q, none.
+ */
+Test(guard, libmicrohttpd_messages_are_rate_limited_and_quiet_drops_them,
+    .timeout = 60)
+{
+	struct srv s;
+	char *err, *line;
+	size_t shown, more = 0;
+
+	srv_new(&s, "mhdlog", NULL);
+	half_requests(&s, 40);
+	err = srv_stop_log(&s);
+	shown = count_lines(err, "libmicrohttpd: ") -
+	        count_lines(err, " not shown");
+	for (line = strstr(err, "libmicrohttpd: "); line != NULL;
+	     line = strstr(line + 1, "libmicrohttpd: ")) {
+		unsigned long k;
+
+		if (sscanf(line, "libmicrohttpd: %lu more message", &k) == 1)
+			more += k;
+	}
+	cr_assert_geq(shown, 1, "no message of libmicrohttpd: %s", err);
+	cr_assert_leq(shown, 10, "%zu messages shown:\n%s", shown, err);
+	cr_assert_geq(shown + more, 40,
+	    "%zu shown and %zu counted, for 40 broken connections:\n%s", shown,
+	    more, err);
+	free(err);
+	srv_free(&s);
+
+	srv_new(&s, "mhdlog-q", (const char *[]){"-q", NULL});
+	half_requests(&s, 40);
+	kill(s.p.pid, SIGTERM);
+	cr_assert_eq(proc_wait(&s.p, 40), 0);
+	err = slurp_file(s.p.err, NULL);
+	proc_free(&s.p);
+	cr_assert_null(strstr(err, "libmicrohttpd"), "with -q: %s", err);
+	free(err);
 	srv_free(&s);
 }
 

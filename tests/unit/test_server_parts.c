@@ -1,19 +1,25 @@
 /*
  * test_server_parts.c: the pieces of the results server and its client that
  * need no network: the change markers (compare's rule), tokens, escaping,
- * the API's JSON, and the dispatcher on a real database file.
+ * the API's JSON, the dispatcher on a real database file, and the guard's
+ * rules (per address, the reserve, deadlines).
  */
 #include <config.h>
 
+#include <arpa/inet.h>
 #include <math.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
+#include <sqlite3.h>
 
+#include "server-int.h"
 #include "server.h"
 #include "stats.h"
 
@@ -311,4 +317,364 @@ Test(server, dispatch_on_a_real_database)
 		free(cmd);
 	}
 	free(db);
+}
+
+/* An IPv4 or IPv6 socket address from text. */
+static size_t
+sockaddr_of(const char *text, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (strchr(text, ':') != NULL) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+
+		a->sin6_family = AF_INET6;
+		cr_assert_eq(inet_pton(AF_INET6, text, &a->sin6_addr), 1);
+		return sizeof(*a);
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)ss;
+
+		a->sin_family = AF_INET;
+		cr_assert_eq(inet_pton(AF_INET, text, &a->sin_addr), 1);
+		return sizeof(*a);
+	}
+}
+
+static int
+accepts(struct server_guard *g, const char *addr)
+{
+	struct sockaddr_storage ss;
+	size_t len = sockaddr_of(addr, &ss);
+
+	return server_guard_accept(g, (struct sockaddr *)&ss, len);
+}
+
+static struct guard_conn *
+opened(struct server_guard *g, const char *addr, int fd)
+{
+	struct sockaddr_storage ss;
+	size_t len = sockaddr_of(addr, &ss);
+	struct guard_conn *c;
+	int over;
+
+	c = server_guard_open(g, fd, (struct sockaddr *)&ss, len, &over);
+	cr_assert_not(over, "%s was over a limit", addr);
+	return c;
+}
+
+Test(server, guard_caps_each_address_and_keeps_a_reserve)
+{
+	struct server_guard g;
+	struct guard_conn *c[40], *last;
+	char line[512];
+	size_t i;
+
+	/* 32 connections: the last 32/16 = 2 for addresses holding none. */
+	server_guard_init(&g, 32, 4, 60);
+	cr_assert_eq(g.reserve, 2);
+	cr_assert_eq(server_guard_reserve(1024), 64);
+	cr_assert_eq(server_guard_reserve(8), 1);
+	for (i = 0; i < 4; i++) {
+		cr_assert(accepts(&g, "10.0.0.1"));
+		c[i] = opened(&g, "10.0.0.1", (int)i);
+	}
+	cr_assert_not(accepts(&g, "10.0.0.1"), "a fifth from one address");
+	cr_assert(accepts(&g, "10.0.0.2"));
+	/*
+	 * A fifth that another thread accepted before the fourth counted:
+	 * over the cap when it opens, so the caller ends it.
+	 */
+	{
+		struct sockaddr_storage ss;
+		size_t len = sockaddr_of("10.0.0.1", &ss);
+		int over = 0;
+
+		last = server_guard_open(
+		    &g, 99, (struct sockaddr *)&ss, len, &over);
+		cr_assert(over, "a fifth from one address was not over");
+		server_guard_close(&g, last);
+		cr_assert_eq(g.open, 4);
+	}
+	/* One leaves: room again. */
+	server_guard_close(&g, c[3]);
+	cr_assert(accepts(&g, "10.0.0.1"));
+	c[3] = opened(&g, "10.0.0.1", 3);
+	/* IPv6 counts by /64; a v4-mapped address is its IPv4 address. */
+	for (i = 4; i < 8; i++)
+		c[i] = opened(
+		    &g, i % 2 ? "2001:db8:1:2::1" : "2001:db8:1:2::ff", (int)i);
+	cr_assert_not(accepts(&g, "2001:db8:1:2:abcd::9"));
+	cr_assert(accepts(&g, "2001:db8:1:3::1"));
+	cr_assert_not(accepts(&g, "::ffff:10.0.0.1"));
+	/* Fill to 30 = 32 - 2 from addresses with 2 each. */
+	for (i = 8; i < 30; i++) {
+		char a[32];
+
+		snprintf(a, sizeof(a), "10.1.0.%zu", i / 2);
+		c[i] = opened(&g, a, (int)i);
+	}
+	cr_assert_eq(g.open, 30);
+	/* Reserve: an address that holds one is refused, a fresh one not. */
+	cr_assert_not(accepts(&g, "10.1.0.4"));
+	cr_assert(accepts(&g, "192.168.9.9"));
+	c[30] = opened(&g, "192.168.9.9", 30);
+	cr_assert_not(accepts(&g, "192.168.9.9"), "it holds one now");
+	last = opened(&g, "192.168.9.10", 31);
+	/* Full: nobody. */
+	cr_assert_not(accepts(&g, "172.16.0.1"));
+	cr_assert_eq(server_guard_report(&g, line, sizeof(line)), 1);
+	cr_assert_not_null(
+	    strstr(line, "over --max-per-address 4"), "%s", line);
+	cr_assert_not_null(
+	    strstr(line, "keeping the last 2 slots"), "%s", line);
+	cr_assert_not_null(strstr(line, "at --max-connections 32"), "%s", line);
+	cr_assert_not_null(strstr(line, "32 open"), "%s", line);
+	/* Reported once: the counts start again. */
+	cr_assert_eq(server_guard_report(&g, line, sizeof(line)), 0);
+	server_guard_close(&g, last);
+	for (i = 0; i < 31; i++)
+		server_guard_close(&g, c[i]);
+	cr_assert_eq(g.open, 0);
+	/* Every address's count went back to nothing. */
+	for (i = 0; i < 4; i++)
+		cr_assert(accepts(&g, "10.0.0.1"));
+	server_guard_free(&g);
+}
+
+struct cuts {
+	int fds[8];
+	size_t n;
+};
+
+static void
+record_cut(int fd, void *arg)
+{
+	struct cuts *c = arg;
+
+	cr_assert_lt(c->n, 8);
+	c->fds[c->n++] = fd;
+}
+
+Test(server, guard_cuts_requests_past_their_deadline_once)
+{
+	struct server_guard g;
+	struct guard_conn *a, *b, *c;
+	struct cuts cut = {{0}, 0};
+	double t0 = mono_now();
+	char line[512];
+
+	server_guard_init(&g, 16, 4, 5.0);
+	a = opened(&g, "10.0.0.1", 11);
+	b = opened(&g, "10.0.0.2", 12);
+	c = opened(&g, "10.0.0.3", 13);
+	/* b is being answered: its deadline does not run. */
+	server_guard_answering(&g, b);
+	cr_assert_eq(server_guard_sweep(&g, t0 + 1, record_cut, &cut), 0);
+	cr_assert_eq(server_guard_sweep(&g, t0 + 60, record_cut, &cut), 2);
+	cr_assert_eq(cut.n, 2);
+	cr_assert(cut.fds[0] + cut.fds[1] == 11 + 13);
+	/* Once each. */
+	cr_assert_eq(server_guard_sweep(&g, t0 + 120, record_cut, &cut), 0);
+	/* b's next request has a deadline of its own. */
+	server_guard_next_request(&g, b);
+	cr_assert_eq(server_guard_sweep(&g, t0 + 1, record_cut, &cut), 0);
+	cr_assert_eq(server_guard_sweep(&g, t0 + 60, record_cut, &cut), 1);
+	cr_assert_eq(cut.fds[2], 12);
+	cr_assert_eq(server_guard_report(&g, line, sizeof(line)), 1);
+	cr_assert_not_null(strstr(line, "cut 3 requests past "
+	                                "--request-timeout 5s"),
+	    "%s", line);
+	server_guard_close(&g, a);
+	server_guard_close(&g, b);
+	server_guard_close(&g, c);
+	server_guard_close(&g, NULL);
+	server_guard_free(&g);
+}
+
+/*
+ * Store a baseline created `when` minutes into 2023-11-14 with the given
+ * host, label and result names.
+ */
+static void
+store(struct server_db *db, int serial, int when, const char *host,
+    const char *label, const char *const *names)
+{
+	struct baseline *b = report_baseline_create();
+	struct bench_error err;
+	struct bench_result *r;
+	char id[64], created[32];
+	time_t t = (time_t)1700000000 + (time_t)when * 60;
+	struct tm tm;
+	int created_new;
+	size_t i;
+
+	gmtime_r(&t, &tm);
+	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(id, sizeof(id), "facet-%06d", serial);
+	b->id = strdup(id);
+	b->created = strdup(created);
+	b->label = label != NULL ? strdup(label) : NULL;
+	b->env.hostname = host != NULL ? strdup(host) : NULL;
+	for (i = 0; names[i] != NULL; i++) {
+		r = report_baseline_add_result(b);
+		r->name = strdup(names[i]);
+	}
+	cr_assert_eq(
+	    server_db_insert(db, b, (double)t, "{}", 2, &created_new, &err), 0,
+	    "%s", err.text);
+	cr_assert(created_new);
+	report_baseline_free(b);
+}
+
+/* "a,b" from a NULL-terminated list. */
+static char *
+joined(char **v)
+{
+	static char buf[256];
+	size_t i, at = 0;
+
+	buf[0] = '\0';
+	for (i = 0; v[i] != NULL; i++)
+		at += (size_t)snprintf(
+		    buf + at, sizeof(buf) - at, "%s%s", i > 0 ? "," : "", v[i]);
+	return buf;
+}
+
+static void
+expect_facets(struct server_db *db, const char *bench, const char *hosts,
+    const char *labels)
+{
+	struct bench_error err;
+	char **h, **l;
+
+	cr_assert_eq(
+	    server_db_facets(db, bench, &h, &l, &err), 0, "%s", err.text);
+	cr_assert_str_eq(joined(h), hosts, "hosts of %s", bench);
+	cr_assert_str_eq(joined(l), labels, "labels of %s", bench);
+	strv_free(h);
+	strv_free(l);
+}
+
+/* VM steps of a facet query for benchmark on a connection of its own. */
+static long
+facet_steps(sqlite3 *h, const char *col, const char *bench, char **plan)
+{
+	char *sql = server_db_facet_sql(col), *eqp = NULL;
+	sqlite3_stmt *st;
+	size_t len = 0;
+	long steps;
+
+	cr_assert_eq(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK, "%s",
+	    sqlite3_errmsg(h));
+	sqlite3_bind_text(st, 1, bench, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		;
+	steps = sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 0);
+	sqlite3_finalize(st);
+	if (plan != NULL) {
+		cr_assert(asprintf(&eqp, "EXPLAIN QUERY PLAN %s", sql) > 0);
+		cr_assert_eq(
+		    sqlite3_prepare_v2(h, eqp, -1, &st, NULL), SQLITE_OK);
+		*plan = calloc(1, 1);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *d =
+			    (const char *)sqlite3_column_text(st, 3);
+
+			*plan = realloc(*plan, len + strlen(d) + 2);
+			memcpy(*plan + len, d, strlen(d));
+			len += strlen(d);
+			(*plan)[len++] = '\n';
+			(*plan)[len] = '\0';
+		}
+		sqlite3_finalize(st);
+		free(eqp);
+	}
+	free(sql);
+	return steps;
+}
+
+/*
+ * The benchmark page's lists of hosts and labels are right, and cost what
+ * they show: their plans only seek in indexes, and 400 more baselines of
+ * a host and label that show already add no step.
+ */
+Test(server, facets_cost_what_they_show)
+{
+	static const char *const xy[] = {"x", "y", NULL},
+	                         *const y[] = {"y", NULL},
+	                         *const x[] = {"x", NULL};
+	char dir[] = "/tmp/bench-facet-XXXXXX", *path = NULL, *plan = NULL;
+	struct bench_error err;
+	struct server_db *db;
+	sqlite3 *h;
+	long steps[6];
+	int i, serial = 0;
+
+	cr_assert_not_null(mkdtemp(dir));
+	cr_assert(asprintf(&path, "%s/r.sqlite", dir) > 0);
+	db = server_db_open(path, &err);
+	cr_assert_not_null(db, "%s", err.text);
+	/* Minutes from 1000 on; the baselines added later go before. */
+	store(db, serial, 1000 + serial, "ci-a", "nightly", xy);
+	serial++;
+	/* ci-c held x long ago only: still one of x's hosts. */
+	store(db, serial, 1000 + serial, "ci-c", "old", x);
+	serial++;
+	for (i = 0; i < 10; i++) {
+		store(db, serial, 1000 + serial, "ci-b", "pr", y);
+		serial++;
+		store(db, serial, 1000 + serial, "ci-c", "pr", y);
+		serial++;
+	}
+	store(db, serial, 1000 + serial, NULL, NULL, xy);
+	serial++;
+	expect_facets(db, "x", "ci-a,ci-c", "nightly,old");
+	expect_facets(db, "y", "ci-a,ci-b,ci-c", "nightly,pr");
+	expect_facets(db, "z", "", "");
+
+	cr_assert_eq(
+	    sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	steps[0] = facet_steps(h, "host", "x", &plan);
+	steps[1] = facet_steps(h, "label", "x", NULL);
+	steps[4] = facet_steps(h, "host", "z", NULL);
+	/* Only searches (seeks) in indexes: no scan of a table. */
+	cr_assert_null(strstr(plan, "SCAN b"), "%s", plan);
+	cr_assert_null(strstr(plan, "SCAN r"), "%s", plan);
+	cr_assert_null(strstr(plan, "SCAN baselines"), "%s", plan);
+	cr_assert_not_null(strstr(plan, "INDEX baselines_host"), "%s", plan);
+	cr_assert_not_null(strstr(plan, "INDEX results_benchmark"), "%s", plan);
+	free(plan);
+	sqlite3_close(h);
+	/*
+	 * 200 more of ci-a with x, and 200 of ci-a without x from before
+	 * its first: its newest baseline that holds x is still found first.
+	 */
+	for (i = 0; i < 200; i++) {
+		store(db, serial, 1000 + serial, "ci-a", "nightly", xy);
+		serial++;
+		store(db, serial, i, "ci-a", "nightly", y);
+		serial++;
+	}
+	expect_facets(db, "x", "ci-a,ci-c", "nightly,old");
+	cr_assert_eq(
+	    sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	steps[2] = facet_steps(h, "host", "x", NULL);
+	steps[3] = facet_steps(h, "label", "x", NULL);
+	steps[5] = facet_steps(h, "host", "z", NULL);
+	sqlite3_close(h);
+	cr_assert_eq(steps[2], steps[0], "hosts: %ld steps, then %ld", steps[0],
+	    steps[2]);
+	cr_assert_eq(steps[3], steps[1], "labels: %ld steps, then %ld",
+	    steps[1], steps[3]);
+	/* An unknown benchmark (a 404) stops at once. */
+	cr_assert_eq(steps[5], steps[4], "unknown: %ld steps, then %ld",
+	    steps[4], steps[5]);
+	server_db_close(db);
+	{
+		char *cmd = NULL;
+
+		cr_assert(asprintf(&cmd, "rm -rf '%s'", dir) > 0);
+		cr_assert_eq(system(cmd), 0);
+		free(cmd);
+	}
+	free(path);
 }
