@@ -153,6 +153,12 @@ report_run_metric(const struct bench_run *r, enum bench_metric m)
 }
 
 int
+report_run_failed(const struct bench_run *r)
+{
+	return r->exit_code != 0 || r->signal != 0 || r->timed_out;
+}
+
+int
 report_result_compute(struct bench_result *r, double ci_level,
     double outlier_threshold, struct bench_error *err)
 {

@@ -93,12 +93,6 @@ log_separator(const struct measure_opts *o, const char *what, size_t i,
 	free(line);
 }
 
-static int
-run_failed(const struct bench_run *run)
-{
-	return run->exit_code != 0 || run->signal != 0 || run->timed_out;
-}
-
 /* One run of c; returns spawn_run's result. */
 static int
 one_run(const struct measure_opts *o, const struct bench_cmd *c,
@@ -192,7 +186,7 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 			rc = MEASURE_INTERRUPTED;
 			goto out;
 		}
-		if (run_failed(&run) && !o->ignore_failure) {
+		if (report_run_failed(&run) && !o->ignore_failure) {
 			report_failure(
 			    c, "warm-up run", i + 1, o->warmup, &run);
 			r->stop = STOP_FAILED;
@@ -250,7 +244,7 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 			rc = MEASURE_INTERRUPTED;
 			break;
 		}
-		if (run_failed(&run) && !o->ignore_failure) {
+		if (report_run_failed(&run) && !o->ignore_failure) {
 			report_failure(
 			    c, "run", n + 1, n < o->runs ? o->runs : 0, &run);
 			r->stop = STOP_FAILED;
@@ -341,7 +335,7 @@ measure_prebuild(const struct measure_opts *o, char *const *argv,
 		rc = MEASURE_INTERRUPTED;
 		goto out;
 	}
-	if (run_failed(&run)) {
+	if (report_run_failed(&run)) {
 		errorf("the pre-build '%s' %s", display,
 		    spawn_describe(&run, how, sizeof(how)));
 		if (fd >= 0) {

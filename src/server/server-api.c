@@ -596,14 +596,14 @@ server_mark_changes(
 		if (i == 0 || pts[i - 1].wall == NULL || pts[i].wall == NULL)
 			continue;
 		report_compare_samples(pts[i - 1].wall, pts[i - 1].n,
-		    pts[i].wall, pts[i].n, METRIC_WALL, o, &cm);
-		if (!cm.tested)
+		    pts[i].wall, pts[i].n, o, &cm);
+		if (!cm.ev.computed)
 			continue;
 		sd = cm.noise / 2;
 		c->computed = 1;
-		c->significant =
-		    cm.verdict == CMP_FASTER || cm.verdict == CMP_SLOWER;
-		c->ratio = cm.ratio.ratio;
+		c->significant = cm.dec.verdict == CMP_FASTER ||
+		                 cm.dec.verdict == CMP_SLOWER;
+		c->ratio = cm.ev.ratio.ratio;
 		c->p_welch = cm.welch.p;
 		c->p_mwu = cm.mwu.p;
 		c->stddev_rule =

@@ -49,10 +49,10 @@ agrees_with_compare(const struct cmp_opts *o, const double *a, size_t na,
 {
 	struct cmp_metric cm;
 
-	report_compare_samples(a, na, b, nb, METRIC_WALL, o, &cm);
-	cr_assert_eq(c->computed, cm.tested);
+	report_compare_samples(a, na, b, nb, o, &cm);
+	cr_assert_eq(c->computed, cm.ev.computed);
 	cr_assert_eq(c->significant,
-	    cm.verdict == CMP_FASTER || cm.verdict == CMP_SLOWER);
+	    cm.dec.verdict == CMP_FASTER || cm.dec.verdict == CMP_SLOWER);
 }
 
 Test(server, markers_are_the_decision_of_compare)
