@@ -57,7 +57,7 @@ enum bench_metric {
 
 /* Why the run loop stopped adding runs. */
 enum bench_stop {
-	STOP_CONVERGED,   /* CV of wall time <= tolerance */
+	STOP_CONVERGED,   /* the convergence rule was met (CV or CI) */
 	STOP_MAX_RUNS,    /* --max-runs reached */
 	STOP_MAX_TIME,    /* --max-time budget would be exceeded */
 	STOP_INTERRUPTED, /* SIGINT or SIGTERM */
@@ -77,9 +77,12 @@ struct bench_result {
 	struct stats_summary st[METRIC_COUNT]; /* valid when n_runs > 0 */
 	size_t *outliers; /* indexes into runs of wall-time outliers */
 	size_t n_outliers;
-	int converged; /* 1 when CV <= tolerance */
+	int converged; /* 1 when its rule was met */
 	enum bench_stop stop;
-	double cv_tolerance;    /* the tolerance it was judged against */
+	double cv_tolerance;    /* the CV tolerance it was judged against */
+	double ci_target;       /* --converge ci: the largest half-width of the
+	                           wall mean's interval, a fraction of the mean;
+	                           0 or NAN for the CV rule */
 	double measure_seconds; /* wall time of warm-ups and runs */
 	double harness_cpu; /* bench-tests' own CPU seconds per measured run */
 };
@@ -111,7 +114,8 @@ struct bench_settings {
 	size_t max_runs;
 	double max_time; /* seconds, 0 = no budget */
 	double tolerance;
-	double timeout; /* seconds per run, 0 = none */
+	double ci_target; /* --converge ci=PCT as a fraction; 0: the CV rule */
+	double timeout;   /* seconds per run, 0 = none */
 	double ci_level;
 	double outlier_threshold;
 	char *prebuild; /* NULL when skipped */

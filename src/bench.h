@@ -174,7 +174,8 @@ struct measure_opts {
 	size_t max_runs;
 	double max_time; /* 0 = no budget */
 	double tolerance;
-	double timeout; /* per run, 0 = none */
+	double ci_target; /* --converge ci=PCT as a fraction; 0: the CV rule */
+	double timeout;   /* per run, 0 = none */
 	double ci_level;
 	double outlier_threshold;
 	int ignore_failure;

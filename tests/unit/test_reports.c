@@ -51,6 +51,7 @@ sample_baseline(void)
 	b->settings.max_runs = 30;
 	b->settings.max_time = 600;
 	b->settings.tolerance = 0.05;
+	b->settings.ci_target = 0.02;
 	b->settings.timeout = 0;
 	b->settings.ci_level = 0.95;
 	b->settings.outlier_threshold = 3.5;
@@ -108,6 +109,7 @@ sample_baseline(void)
 	r->runs[4].timed_out = 1;
 	r->stop = STOP_MAX_RUNS;
 	r->cv_tolerance = 0.05;
+	r->ci_target = 0.02;
 	r->measure_seconds = 20.5;
 	r->harness_cpu = 0.000125;
 	cr_assert_eq(report_result_compute(r, 0.95, 3.5, NULL), 0);
@@ -133,6 +135,11 @@ Test(report_json, round_trip_keeps_every_field)
 	cr_assert_eq(c->settings.max_runs, 30);
 	cr_assert_eq(c->settings.max_time, 600);
 	cr_assert_str_eq(c->settings.prebuild, b->settings.prebuild);
+	/* --converge ci=2 */
+	cr_assert_eq(c->settings.ci_target, 0.02);
+	cr_assert_eq(c->results[0].ci_target, 0.02);
+	cr_assert_not_null(strstr(text, "\"converge\": \"ci\""));
+	cr_assert_not_null(strstr(text, "\"rule\": \"ci\""));
 	cr_assert_str_eq(c->env.cpu_model, b->env.cpu_model);
 	cr_assert_eq(c->env.memory_bytes, 25769803776LL);
 	cr_assert_null(c->env.governor);
@@ -308,6 +315,11 @@ Test(report_parse, bad_documents_are_named)
 	        BENCH_ERR_INVALID, "schema_version: out of range"},
 	    {HEAD "\"settings\": {\"ci_level\": 2}, \"results\": []}",
 	        BENCH_ERR_INVALID, "settings.ci_level"},
+	    {HEAD "\"settings\": {\"ci_target\": 1.5}, \"results\": []}",
+	        BENCH_ERR_INVALID, "settings.ci_target"},
+	    {HEAD "\"results\": [{\"command\": \"x\", \"runs\": [], "
+	          "\"convergence\": {\"converged\": true, \"ci_target\": 0}}]}",
+	        BENCH_ERR_INVALID, "results[0].convergence.ci_target"},
 	    {HEAD "\"results\": [], \"results\": []}", BENCH_ERR_INVALID,
 	        "duplicate"},
 	    /* Found by baseline-fuzzer: the error was set, the result kept. */
