@@ -458,6 +458,10 @@ server_point_clear(struct server_point *p)
 	p->git_commit = NULL;
 	free(p->wall);
 	p->wall = NULL;
+	free(p->user);
+	p->user = NULL;
+	free(p->sys);
+	p->sys = NULL;
 }
 
 void

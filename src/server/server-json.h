@@ -70,7 +70,11 @@ struct server_point {
 	size_t n;      /* measured runs */
 	int converged; /* -1 unknown */
 	struct server_metric_stats m[METRIC_COUNT];
-	double *wall; /* every run's wall time (n values), NULL if not loaded */
+	/* Every run's wall, user and system time (n values each); NULL when
+	   not loaded, or (user, sys) for rows stored without them. */
+	double *wall;
+	double *user;
+	double *sys;
 	struct server_change change; /* against the previous point */
 };
 

@@ -312,3 +312,150 @@ Test(server, dispatch_on_a_real_database)
 	}
 	free(db);
 }
+
+/* Run an SQL text on the database with the sqlite3 program. */
+static void
+sql(const char *db, const char *text)
+{
+	char *cmd = NULL;
+
+	cr_assert(
+	    asprintf(&cmd, "sqlite3 '%s' \"%s\" >/dev/null", db, text) > 0);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	free(cmd);
+}
+
+/* A baseline "id" of benchmark "t" with n runs of the given times. */
+static char *
+baseline_text(const char *id, const char *created, const double *wall,
+    const double *user, const double *sys, size_t n)
+{
+	struct baseline *b = report_baseline_create();
+	struct bench_result *res;
+	char *text;
+	size_t i;
+
+	b->id = strdup(id);
+	b->created = strdup(created);
+	b->complete = 1;
+	b->settings.ci_level = 0.95;
+	b->settings.outlier_threshold = 3.5;
+	res = report_baseline_add_result(b);
+	res->name = strdup("t");
+	res->command = strdup("t");
+	res->n_runs = n;
+	res->runs = calloc(n, sizeof(*res->runs));
+	for (i = 0; i < n; i++) {
+		res->runs[i].wall = wall[i];
+		res->runs[i].user = user[i];
+		res->runs[i].sys = sys[i];
+	}
+	cr_assert_eq(report_result_compute(res, 0.95, 3.5, NULL), 0);
+	text = report_baseline_dump(b, NULL);
+	report_baseline_free(b);
+	return text;
+}
+
+/*
+ * A version 1 database (only the runs' wall times) is migrated when it is
+ * opened: the user and system times come from the stored documents.  The
+ * version 1 file is made the
+ * way version 1 had it: the same tables without the two new columns.
+ */
+Test(server, version_1_databases_are_migrated)
+{
+	static const double wall[] = {1.00, 1.01, 0.99, 1.005, 1.02};
+	static const double user[] = {0.50, 0.51, 0.49, 0.50, 0.50};
+	static const double user2[] = {0.60, 0.61, 0.59, 0.60, 0.60};
+	static const double sys[] = {0.10, 0.10, 0.11, 0.10, 0.09};
+	char dir[] = "/tmp/bench-mig-XXXXXX", *db = NULL, *t1, *t2, *t3;
+	struct server_db *h;
+	struct server_point *pts;
+	struct bench_error err;
+	struct db_filter f;
+	size_t n, i;
+	int created;
+	FILE *p;
+	char line[64];
+
+	cr_assert_not_null(mkdtemp(dir));
+	cr_assert(asprintf(&db, "%s/r.sqlite", dir) > 0);
+	h = server_db_open(db, &err);
+	cr_assert_not_null(h, "%s", err.text);
+	t1 = baseline_text("b1", "2026-11-01T00:00:00Z", wall, user, sys, 5);
+	t2 = baseline_text("b2", "2026-11-02T00:00:00Z", wall, user2, sys, 5);
+	t3 = baseline_text("b3", "2026-11-03T00:00:00Z", wall, user2, sys, 5);
+	{
+		const char *texts[] = {t1, t2, t3};
+
+		for (i = 0; i < 3; i++) {
+			struct baseline *b = report_baseline_parse(
+			    texts[i], strlen(texts[i]), &err);
+			double t;
+
+			cr_assert_not_null(b, "%s", err.text);
+			cr_assert_eq(report_parse_time(b->created, &t), 0);
+			cr_assert_eq(server_db_insert(h, b, t, texts[i],
+			                 strlen(texts[i]), &created, &err),
+			    0, "%s", err.text);
+			report_baseline_free(b);
+		}
+	}
+	server_db_close(h);
+	/* Back to version 1; b3's stored bytes no longer parse. */
+	sql(db, "ALTER TABLE results DROP COLUMN user_times; "
+	        "ALTER TABLE results DROP COLUMN sys_times; "
+	        "UPDATE baselines SET body = 'not json' WHERE id = 'b3'; "
+	        "PRAGMA user_version = 1;");
+
+	h = server_db_open(db, &err);
+	cr_assert_not_null(h, "%s", err.text);
+	memset(&f, 0, sizeof(f));
+	f.benchmark = "t";
+	f.since = f.until = NAN;
+	f.limit = 10;
+	cr_assert_eq(
+	    server_db_history(h, &f, 1, &pts, &n, &err), 0, "%s", err.text);
+	cr_assert_eq(n, 3);
+	cr_assert_not_null(pts[0].user);
+	cr_assert_not_null(pts[1].sys);
+	for (i = 0; i < 5; i++) {
+		cr_assert_eq(pts[0].user[i], user[i]);
+		cr_assert_eq(pts[1].user[i], user2[i]);
+		cr_assert_eq(pts[1].sys[i], sys[i]);
+	}
+	/* b3 could not be read again: its CPU times stay unknown. */
+	cr_assert_null(pts[2].user);
+	cr_assert_not_null(pts[2].wall);
+	server_points_free(pts, n);
+	server_db_close(h);
+
+	/* The file says version 2 now, and reopening it changes nothing. */
+	{
+		char *cmd = NULL;
+
+		cr_assert(asprintf(&cmd, "sqlite3 '%s' 'PRAGMA user_version'",
+		              db) > 0);
+		p = popen(cmd, "r");
+		cr_assert_not_null(p);
+		cr_assert_not_null(fgets(line, sizeof(line), p));
+		pclose(p);
+		free(cmd);
+		cr_assert_str_eq(line, "2\n");
+	}
+	h = server_db_open(db, &err);
+	cr_assert_not_null(h, "%s", err.text);
+	cr_assert_eq(server_db_count(h), 3);
+	server_db_close(h);
+	free(t1);
+	free(t2);
+	free(t3);
+	{
+		char *cmd = NULL;
+
+		cr_assert(asprintf(&cmd, "rm -rf '%s'", dir) > 0);
+		cr_assert_eq(system(cmd), 0);
+		free(cmd);
+	}
+	free(db);
+}
