@@ -29,6 +29,7 @@ enum {
 	OPT_ALPHA = 1300,
 	OPT_DB,
 	OPT_LISTEN,
+	OPT_METRIC,
 	OPT_TOKEN_FILE,
 	OPT_READ_TOKEN,
 	OPT_NO_READ_TOKEN,
@@ -58,6 +59,8 @@ static const char *const serve_usage[] = {
     "      --threads N         threads serving requests (default 4)",
     "      --alpha A           significance level of the page's change",
     "                          markers, the rule of `compare` (default 0.05)",
+    "      --metric M          the metric the markers judge: wall (default),",
+    "                          cpu (user + system), user or system",
     "  -q, --quiet             no access log",
     "  -h, --help              this help", "",
     "The URL it serves is printed on standard output; the access log goes",
@@ -71,6 +74,7 @@ static const struct option serve_options[] = {
     {"db", required_argument, NULL, OPT_DB}, {"help", no_argument, NULL, 'h'},
     {"listen", required_argument, NULL, OPT_LISTEN},
     {"max-body", required_argument, NULL, OPT_MAX_BODY},
+    {"metric", required_argument, NULL, OPT_METRIC},
     {"no-quiet", no_argument, NULL, 'Q'},
     {"no-read-token", no_argument, NULL, OPT_NO_READ_TOKEN},
     {"quiet", no_argument, NULL, 'q'},
@@ -292,6 +296,7 @@ cmd_serve_exec(int argc, char **argv)
 	int c, fd, status, quiet = 0, read_needs = 0, loopback = 0;
 	size_t max_body = SERVER_MAX_BODY, nw, nr;
 	double alpha = REPORT_CMP_ALPHA;
+	int metric = CMP_M_WALL;
 
 	optind = 1;
 	opterr = 0;
@@ -309,6 +314,10 @@ cmd_serve_exec(int argc, char **argv)
 			break;
 		case OPT_ALPHA:
 			alpha = cmd_parse_fraction("--alpha", optarg);
+			break;
+		case OPT_METRIC:
+			metric = cmd_first_metric(
+			    cmd_parse_metrics("serve", optarg, 1));
 			break;
 		case OPT_DB:
 			db = optarg;
@@ -359,6 +368,7 @@ cmd_serve_exec(int argc, char **argv)
 	s.quiet = quiet;
 	s.cmp.alpha = alpha;
 	s.cmp.ci_level = REPORT_CMP_CI;
+	s.cmp.metric = (enum cmp_measure)metric;
 	pthread_rwlock_init(&s.lock, NULL);
 	pthread_mutex_init(&s.log_lock, NULL);
 	if (load_tokens(&s.tokens) != 0)

@@ -108,6 +108,71 @@ Test(server, markers_are_the_decision_of_compare)
 	cr_assert_not(c.computed);
 }
 
+/* Two points whose runs have the given wall, user and system times. */
+static struct server_change
+marked_cpu(const struct cmp_opts *o, double *wall, double *user, double *sys,
+    double *wall2, double *user2, double *sys2, size_t n)
+{
+	struct server_point p[2];
+
+	memset(p, 0, sizeof(p));
+	p[0].wall = wall;
+	p[0].user = user;
+	p[0].sys = sys;
+	p[0].n = n;
+	p[1].wall = wall2;
+	p[1].user = user2;
+	p[1].sys = sys2;
+	p[1].n = n;
+	server_mark_changes(o, p, 2);
+	return p[1].change;
+}
+
+Test(server, markers_judge_the_metric_of_serve)
+{
+	/* Wall the same; user 20 % more, system the same. */
+	double wall[] = {1.00, 1.01, 0.99, 1.005, 1.02};
+	double user[] = {0.50, 0.51, 0.49, 0.50, 0.50};
+	double sys[] = {0.10, 0.10, 0.11, 0.10, 0.09};
+	double user2[] = {0.60, 0.61, 0.59, 0.60, 0.60};
+	double sys2[] = {0.10, 0.10, 0.11, 0.10, 0.09};
+	struct cmp_opts o = {.alpha = REPORT_CMP_ALPHA, .ci_level = 0.95};
+	struct server_change c;
+
+	c = marked_cpu(&o, wall, user, sys, wall, user2, sys2, 5);
+	cr_assert_eq(c.metric, CMP_M_WALL);
+	cr_assert_eq(c.verdict, CMP_SAME);
+	cr_assert_not(c.significant);
+	/* No change on identical samples: the detectable change is the
+	   interval's half-width, and the interval holds 1. */
+	cr_assert_lt(c.ci_low, 1);
+	cr_assert_gt(c.ci_high, 1);
+	cr_assert_float_eq(c.detectable, (c.ci_high - c.ci_low) / 2, 1e-12);
+	o.metric = CMP_M_CPU;
+	c = marked_cpu(&o, wall, user, sys, wall, user2, sys2, 5);
+	cr_assert_eq(c.metric, CMP_M_CPU);
+	cr_assert_eq(c.verdict, CMP_SLOWER);
+	cr_assert(c.significant);
+	/* (0.60 + 0.10) / (0.50 + 0.10) = 7/6 in the means. */
+	cr_assert_float_eq(c.ratio, 7.0 / 6.0, 1e-12);
+	cr_assert_gt(c.ci_low, 1);
+	o.metric = CMP_M_USER;
+	c = marked_cpu(&o, wall, user, sys, wall, user2, sys2, 5);
+	cr_assert_eq(c.verdict, CMP_SLOWER);
+	cr_assert_float_eq(c.ratio, 1.2, 1e-12);
+	o.metric = CMP_M_SYS;
+	c = marked_cpu(&o, wall, user, sys, wall, user2, sys2, 5);
+	cr_assert_eq(c.verdict, CMP_SAME);
+	/* A point stored without system times: cpu is missing. */
+	o.metric = CMP_M_CPU;
+	c = marked_cpu(&o, wall, user, NULL, wall, user2, sys2, 5);
+	cr_assert_not(c.computed);
+	cr_assert_eq(c.verdict, CMP_UNKNOWN);
+	o.metric = CMP_M_WALL;
+	c = marked_cpu(&o, wall, user, NULL, wall, user2, sys2, 5);
+	cr_assert(c.computed, "wall is there");
+}
+
 Test(server, tokens_match_exactly)
 {
 	char *tokens[] = {"alpha-123", "beta", NULL};
@@ -358,8 +423,8 @@ baseline_text(const char *id, const char *created, const double *wall,
 
 /*
  * A version 1 database (only the runs' wall times) is migrated when it is
- * opened: the user and system times come from the stored documents.  The
- * version 1 file is made the
+ * opened: the user and system times come from the stored documents, and
+ * the cpu markers work on the old rows.  The version 1 file is made the
  * way version 1 had it: the same tables without the two new columns.
  */
 Test(server, version_1_databases_are_migrated)
@@ -369,6 +434,8 @@ Test(server, version_1_databases_are_migrated)
 	static const double user2[] = {0.60, 0.61, 0.59, 0.60, 0.60};
 	static const double sys[] = {0.10, 0.10, 0.11, 0.10, 0.09};
 	char dir[] = "/tmp/bench-mig-XXXXXX", *db = NULL, *t1, *t2, *t3;
+	struct cmp_opts o = {
+	    .alpha = REPORT_CMP_ALPHA, .ci_level = 0.95, .metric = CMP_M_CPU};
 	struct server_db *h;
 	struct server_point *pts;
 	struct bench_error err;
@@ -427,6 +494,10 @@ Test(server, version_1_databases_are_migrated)
 	/* b3 could not be read again: its CPU times stay unknown. */
 	cr_assert_null(pts[2].user);
 	cr_assert_not_null(pts[2].wall);
+	server_mark_changes(&o, pts, n);
+	cr_assert_eq(pts[1].change.verdict, CMP_SLOWER);
+	cr_assert_eq(pts[2].change.verdict, CMP_UNKNOWN);
+	cr_assert_not(pts[2].change.computed);
 	server_points_free(pts, n);
 	server_db_close(h);
 
