@@ -212,6 +212,7 @@ report_compare_samples(const double *x, size_t nx, const double *y, size_t ny,
     const struct cmp_opts *o, struct cmp_metric *cm)
 {
 	struct cmp_evidence *e = &cm->ev;
+	struct bench_error err;
 
 	memset(cm, 0, sizeof(*cm));
 	cm->before.mean = cm->after.mean = NAN;
@@ -241,8 +242,10 @@ report_compare_samples(const double *x, size_t nx, const double *y, size_t ny,
 		    stats_mann_whitney(x, nx, y, ny, &cm->mwu, NULL) != 0)
 			e->why = "the tests could not be computed";
 		else if (stats_ratio_ci(
-		             x, nx, y, ny, o->ci_level, &e->ratio, NULL) != 0) {
-			e->why = "no ratio: the before mean is 0";
+		             x, nx, y, ny, o->ci_level, &e->ratio, &err) != 0) {
+			e->why = err.code == BENCH_ERR_INVALID
+			             ? "no ratio: the before mean is 0"
+			             : "the ratio's interval overflows";
 			e->ratio.ratio = e->ratio.ci_low = e->ratio.ci_high =
 			    NAN;
 		} else {
