@@ -400,6 +400,7 @@ report_comparison_markdown(
 	unsigned shown = shown_metrics(c, g);
 	char a[96], b[96], r[64], p1[16], p2[16], c1[16], ms[64], rules[300];
 	char s6[160];
+	const char *sep;
 	size_t i;
 	int k;
 
@@ -474,12 +475,14 @@ report_comparison_markdown(
 			md_code(f, cb->after_name);
 			fputs(" (after)", f);
 		}
+		sep = ": ";
 		for (k = 0; k < CMP_M_COUNT; k++) {
 			if (!(shown & (1u << k)))
 				continue;
-			fprintf(f,
-			    "; %s: ", report_measure_name((enum cmp_measure)k));
+			fprintf(f, "%s%s: ", sep,
+			    report_measure_name((enum cmp_measure)k));
 			md_text(f, cb->m[k].dec.rule);
+			sep = "; ";
 		}
 		fprintf(f, "; %s: ", SECTION06);
 		md_text(f,
