@@ -1,14 +1,14 @@
 /*
- * compare.c: before and after, benchmark by benchmark, with the rules that
- * decide whether a change is real, and the nightly gate built on them.
+ * compare.c: before and after, benchmark by benchmark and metric by metric,
+ * decided by the one rule of report.h (report_compare_decide).
  *
- * A change counts only when all three agree:
- *   - its size exceeds twice the larger standard deviation of the two
- *     samples (the seeds' rule: smaller changes are within the noise);
- *   - Welch's t-test rejects equal means at alpha;
- *   - the Mann-Whitney U test rejects equal distributions at alpha
- *     (rank-based, so one wild run cannot make a change significant).
- * The rule text of each metric says which test decided.
+ * The statistics of two independent samples: Fieller's interval of the
+ * ratio of the means (at the comparison's confidence level), Welch's
+ * t-test and the Mann-Whitney U test; the verdict needs the interval to
+ * exclude 1 and both tests to reject at alpha.  The seeds' rule (a change
+ * beyond twice the larger standard deviation of single runs) is kept as
+ * the Section 06 line: it judges a claimed improvement, and it cannot be a
+ * gate, because the spread of single runs does not shrink with more runs.
  */
 #include <config.h>
 
@@ -22,8 +22,8 @@
 #include "report.h"
 #include "reports-int.h"
 
-static const enum bench_metric compared[3] = {
-    METRIC_WALL, METRIC_USER, METRIC_SYS};
+static const char *const measure_names[CMP_M_COUNT] = {
+    "wall", "cpu", "user", "system"};
 
 const char *
 report_verdict_name(enum cmp_verdict v)
@@ -41,6 +41,42 @@ report_verdict_name(enum cmp_verdict v)
 	return "untested";
 }
 
+const char *
+report_measure_name(enum cmp_measure m)
+{
+	return m < CMP_M_COUNT ? measure_names[m] : "?";
+}
+
+int
+report_measure_parse(const char *name)
+{
+	int m;
+
+	for (m = 0; m < CMP_M_COUNT; m++) {
+		if (strcmp(name, measure_names[m]) == 0)
+			return m;
+	}
+	return strcmp(name, "sys") == 0 ? CMP_M_SYS : -1;
+}
+
+double
+report_run_measure(const struct bench_run *r, enum cmp_measure m)
+{
+	switch (m) {
+	case CMP_M_WALL:
+		return r->wall;
+	case CMP_M_CPU:
+		return r->user + r->sys;
+	case CMP_M_USER:
+		return r->user;
+	case CMP_M_SYS:
+		return r->sys;
+	case CMP_M_COUNT:
+		break;
+	}
+	return NAN;
+}
+
 static void strv_addf(char ***v, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -56,9 +92,37 @@ strv_addf(char ***v, const char *fmt, ...)
 	reportp_strv_add(v, buf);
 }
 
+const char *
+reportp_fmt_change(
+    char *buf, size_t size, int verdict, const struct stats_ratio *r)
+{
+	char iv[64];
+
+	if (!r->bounded)
+		snprintf(iv, sizeof(iv), "[unbounded]");
+	else if (verdict == CMP_SLOWER)
+		snprintf(iv, sizeof(iv), "[%.1f %%, %.1f %%]",
+		    100 * (r->ci_low - 1), 100 * (r->ci_high - 1));
+	else if (verdict == CMP_FASTER)
+		snprintf(iv, sizeof(iv), "[%.1f %%, %.1f %%]",
+		    100 * (1 - r->ci_high), 100 * (1 - r->ci_low));
+	else
+		snprintf(iv, sizeof(iv), "[%+.1f %%, %+.1f %%]",
+		    100 * (r->ci_low - 1), 100 * (r->ci_high - 1));
+	if (verdict == CMP_SLOWER)
+		snprintf(buf, size, "slower by %.1f %% %s",
+		    100 * (r->ratio - 1), iv);
+	else if (verdict == CMP_FASTER)
+		snprintf(buf, size, "faster by %.1f %% %s",
+		    100 * (1 - r->ratio), iv);
+	else
+		snprintf(buf, size, "%+.1f %% %s", 100 * (r->ratio - 1), iv);
+	return buf;
+}
+
 /*
  * The smallest two-sided p-value the exact Mann-Whitney test can give for
- * samples of m and n values: 2 / C(m + n, m).
+ * samples of m and n values: 2 / C(m + n, m) (0 when that underflows).
  */
 static double
 mwu_min_p(size_t m, size_t n)
@@ -72,81 +136,141 @@ mwu_min_p(size_t m, size_t n)
 }
 
 void
-report_compare_samples(const double *x, size_t nx, const double *y, size_t ny,
-    enum bench_metric m, const struct cmp_opts *o, struct cmp_metric *cm)
+report_compare_decide(
+    const struct cmp_evidence *e, double alpha, struct cmp_decision *d)
 {
-	double alpha = o->alpha;
-	char fmt_d[32], fmt_n[32];
-	struct report_style plain = {0, 0};
+	const struct stats_ratio *r = &e->ratio;
+	char ch[96];
+	int mean_ok, rank_ok;
+
+	memset(d, 0, sizeof(*d));
+	d->verdict = CMP_UNKNOWN;
+	d->detectable = NAN;
+	if (e->missing) {
+		snprintf(d->rule, sizeof(d->rule),
+		    "untested: the metric is missing%s%s",
+		    e->why != NULL ? ": " : "", e->why != NULL ? e->why : "");
+		return;
+	}
+	if (e->n_before < 2 || e->n_after < 2) {
+		snprintf(d->rule, sizeof(d->rule),
+		    "untested: %zu and %zu runs (a test needs at least 2 on "
+		    "each side)",
+		    e->n_before, e->n_after);
+		return;
+	}
+	if (!e->computed) {
+		snprintf(d->rule, sizeof(d->rule), "untested: %s",
+		    e->why != NULL ? e->why
+		                   : "the statistics could not be computed");
+		return;
+	}
+	if (!(e->p_rank_min < alpha)) {
+		snprintf(d->rule, sizeof(d->rule),
+		    "untested: with %zu and %zu runs the rank test cannot "
+		    "reach p < %g (its smallest p is %.2g): measure more runs",
+		    e->n_before, e->n_after, alpha, e->p_rank_min);
+		return;
+	}
+	if (!r->bounded) {
+		snprintf(d->rule, sizeof(d->rule),
+		    "untested: the interval of the ratio is unbounded (the "
+		    "before mean is not clearly above 0)");
+		return;
+	}
+
+	mean_ok = e->p_mean < alpha;
+	rank_ok = e->p_rank < alpha;
+	if ((r->ci_low > 1 || r->ci_high < 1) && mean_ok && rank_ok) {
+		d->verdict = r->ci_low > 1 ? CMP_SLOWER : CMP_FASTER;
+		snprintf(d->rule, sizeof(d->rule),
+		    "%s: the interval excludes 1, Welch p = %.2g and "
+		    "Mann-Whitney p = %.2g < %g",
+		    reportp_fmt_change(ch, sizeof(ch), d->verdict, r),
+		    e->p_mean, e->p_rank, alpha);
+		return;
+	}
+	d->verdict = CMP_SAME;
+	d->detectable = (r->ci_high - r->ci_low) / 2;
+	reportp_fmt_change(ch, sizeof(ch), CMP_SAME, r);
+	if (!(r->ci_low > 1 || r->ci_high < 1))
+		snprintf(d->rule, sizeof(d->rule),
+		    "no significant change: %s includes 0; changes beyond "
+		    "+-%.1f %% would have been detected",
+		    ch, 100 * d->detectable);
+	else
+		snprintf(d->rule, sizeof(d->rule),
+		    "no significant change: %s excludes 0 but %s p = %.2g >= "
+		    "%g; changes beyond +-%.1f %% would have been detected",
+		    ch, !mean_ok ? "Welch" : "Mann-Whitney",
+		    !mean_ok ? e->p_mean : e->p_rank, alpha,
+		    100 * d->detectable);
+}
+
+void
+report_compare_samples(const double *x, size_t nx, const double *y, size_t ny,
+    const struct cmp_opts *o, struct cmp_metric *cm)
+{
+	struct cmp_evidence *e = &cm->ev;
+	struct bench_error err;
 
 	memset(cm, 0, sizeof(*cm));
-	cm->verdict = CMP_UNKNOWN;
 	cm->before.mean = cm->after.mean = NAN;
-	if (nx > 0)
+	cm->before.stddev = cm->after.stddev = NAN;
+	cm->before.ci_low = cm->before.ci_high = NAN;
+	cm->after.ci_low = cm->after.ci_high = NAN;
+	e->missing = x == NULL || y == NULL;
+	e->n_before = nx;
+	e->n_after = ny;
+	e->ratio.ratio = e->ratio.ci_low = e->ratio.ci_high = NAN;
+	e->p_mean = e->p_rank = NAN;
+	if (x != NULL && nx > 0)
 		(void)stats_summarize(x, nx, o->ci_level,
 		    STATS_OUTLIER_THRESHOLD, &cm->before, NULL);
-	if (ny > 0)
+	if (y != NULL && ny > 0)
 		(void)stats_summarize(y, ny, o->ci_level,
 		    STATS_OUTLIER_THRESHOLD, &cm->after, NULL);
 	cm->diff = cm->after.mean - cm->before.mean;
 	cm->change = cm->before.mean > 0 ? cm->diff / cm->before.mean : NAN;
-	if (nx < 2 || ny < 2) {
-		snprintf(cm->rule, sizeof(cm->rule),
-		    "untested: %zu and %zu runs (at least 2 on each side)", nx,
-		    ny);
-		return;
+	cm->noise = NAN;
+	if (!e->missing && nx >= 2 && ny >= 2) {
+		cm->noise = 2 * fmax(cm->before.stddev, cm->after.stddev);
+		cm->section06 = cm->diff < 0 && -cm->diff > cm->noise;
+		e->p_rank_min = mwu_min_p(nx, ny);
+		if (stats_welch_test(
+		        x, nx, y, ny, o->ci_level, &cm->welch, NULL) != 0 ||
+		    stats_mann_whitney(x, nx, y, ny, &cm->mwu, NULL) != 0)
+			e->why = "the tests could not be computed";
+		else if (stats_ratio_ci(
+		             x, nx, y, ny, o->ci_level, &e->ratio, &err) != 0) {
+			e->why = err.code == BENCH_ERR_INVALID
+			             ? "no ratio: the before mean is 0"
+			             : "the ratio's interval overflows";
+			e->ratio.ratio = e->ratio.ci_low = e->ratio.ci_high =
+			    NAN;
+		} else {
+			e->computed = 1;
+			e->p_mean = cm->welch.p;
+			e->p_rank = cm->mwu.p;
+		}
 	}
-	cm->noise = 2 * fmax(cm->before.stddev, cm->after.stddev);
+	report_compare_decide(e, o->alpha, &cm->dec);
+}
 
-	cm->tested = stats_welch_test(
-	                 x, nx, y, ny, o->ci_level, &cm->welch, NULL) == 0 &&
-	             stats_mann_whitney(x, nx, y, ny, &cm->mwu, NULL) == 0;
-	if (stats_ratio_ci(x, nx, y, ny, o->ci_level, &cm->ratio, NULL) != 0) {
-		cm->ratio.ratio = cm->before.mean > 0
-		                      ? cm->after.mean / cm->before.mean
-		                      : NAN;
-		cm->ratio.ci_low = cm->ratio.ci_high = NAN;
-		cm->ratio.bounded = 0;
-	}
-	if (!cm->tested) {
-		snprintf(cm->rule, sizeof(cm->rule),
-		    "untested: the tests could not be computed");
-		return;
-	}
-	cm->mwu_can_reject = mwu_min_p(nx, ny) < alpha;
+static size_t
+failed_runs(const struct bench_result *r)
+{
+	size_t i, n = 0;
 
-	report_fmt_time(fmt_d, sizeof(fmt_d), fabs(cm->diff), 0, &plain);
-	report_fmt_time(fmt_n, sizeof(fmt_n), cm->noise, 0, &plain);
-	if (m == METRIC_MAX_RSS) {
-		report_fmt_bytes(fmt_d, sizeof(fmt_d), fabs(cm->diff));
-		report_fmt_bytes(fmt_n, sizeof(fmt_n), cm->noise);
-	}
-	cm->verdict = CMP_SAME;
-	if (!(fabs(cm->diff) > cm->noise))
-		snprintf(cm->rule, sizeof(cm->rule),
-		    "within the noise: |diff| %s <= 2 sd %s", fmt_d, fmt_n);
-	else if (!(cm->welch.p < alpha))
-		snprintf(cm->rule, sizeof(cm->rule),
-		    "Welch's t-test: p = %.3g >= %g", cm->welch.p, alpha);
-	else if (!(cm->mwu.p < alpha))
-		snprintf(cm->rule, sizeof(cm->rule),
-		    "Mann-Whitney U: p = %.3g >= %g%s", cm->mwu.p, alpha,
-		    cm->mwu_can_reject ? ""
-		                       : " (too few runs for this test to "
-		                         "reach it)");
-	else {
-		cm->verdict = cm->diff < 0 ? CMP_FASTER : CMP_SLOWER;
-		snprintf(cm->rule, sizeof(cm->rule),
-		    "|diff| %s > 2 sd %s, Welch p = %.3g, Mann-Whitney p = "
-		    "%.3g, both < %g",
-		    fmt_d, fmt_n, cm->welch.p, cm->mwu.p, alpha);
-	}
+	for (i = 0; i < r->n_runs; i++)
+		n += report_run_failed(&r->runs[i]);
+	return n;
 }
 
 /* One metric of one benchmark: its runs, compared. */
 static void
 compare_metric(const struct bench_result *b, const struct bench_result *a,
-    enum bench_metric m, const struct cmp_opts *o, struct cmp_metric *cm)
+    enum cmp_measure m, const struct cmp_opts *o, struct cmp_metric *cm)
 {
 	double *x, *y;
 	size_t i;
@@ -154,14 +278,10 @@ compare_metric(const struct bench_result *b, const struct bench_result *a,
 	x = reportp_xreallocarray(NULL, b->n_runs + 1, sizeof(*x));
 	y = reportp_xreallocarray(NULL, a->n_runs + 1, sizeof(*y));
 	for (i = 0; i < b->n_runs; i++)
-		x[i] = report_run_metric(&b->runs[i], m);
+		x[i] = report_run_measure(&b->runs[i], m);
 	for (i = 0; i < a->n_runs; i++)
-		y[i] = report_run_metric(&a->runs[i], m);
-	report_compare_samples(x, b->n_runs, y, a->n_runs, m, o, cm);
-	/* The summaries as each baseline states them (its own confidence
-	   level and outlier threshold); the means are the same. */
-	cm->before = b->st[m];
-	cm->after = a->st[m];
+		y[i] = report_run_measure(&a->runs[i], m);
+	report_compare_samples(x, b->n_runs, y, a->n_runs, o, cm);
 	free(x);
 	free(y);
 }
@@ -271,6 +391,41 @@ compare_profiles(struct comparison *c, const struct prof_section *b,
 	qsort(c->units, n, sizeof(*c->units), by_frontend_change);
 }
 
+/* Compare benchmark rb with ra into a new entry of c. */
+static void
+compare_bench(struct comparison *c, const struct bench_result *rb,
+    const struct bench_result *ra, const struct cmp_opts *opts)
+{
+	struct cmp_bench *cb = &c->benches[c->n_benches++];
+	double mb = rb->n_runs > 0 ? rb->st[METRIC_WALL].mean : NAN;
+	double ma = ra->n_runs > 0 ? ra->st[METRIC_WALL].mean : NAN;
+	int k;
+
+	cb->name = reportp_xstrdup(rb->name);
+	if (strcmp(rb->name, ra->name) != 0)
+		cb->after_name = reportp_xstrdup(ra->name);
+	for (k = 0; k < CMP_M_COUNT; k++)
+		compare_metric(rb, ra, (enum cmp_measure)k, opts, &cb->m[k]);
+	cb->verdict = cb->m[opts->metric].dec.verdict;
+	if (cb->verdict == CMP_FASTER)
+		c->n_faster++;
+	else if (cb->verdict == CMP_SLOWER)
+		c->n_slower++;
+	cb->failed_before = failed_runs(rb);
+	cb->failed_after = failed_runs(ra);
+	cb->rel_diff = mb > 0 ? fabs(ma - mb) / mb : NAN;
+	cb->reproducible = cb->rel_diff <= opts->repro;
+	if (!cb->reproducible)
+		c->reproducible = 0;
+	cb->target_met = ma <= opts->target;
+	if (!cb->target_met)
+		c->target_met = 0;
+	if (rb->command != NULL && ra->command != NULL &&
+	    strcmp(rb->command, ra->command) != 0 && cb->after_name == NULL)
+		strv_addf(&c->warnings, "%s: different commands: '%s' and '%s'",
+		    rb->name, rb->command, ra->command);
+}
+
 struct comparison *
 report_compare(const struct baseline *before, const char *before_name,
     const struct baseline *after, const char *after_name,
@@ -278,60 +433,49 @@ report_compare(const struct baseline *before, const char *before_name,
 {
 	struct comparison *c;
 	const struct bench_result *rb, *ra;
-	size_t i, k;
+	size_t i;
 
 	c = reportp_xcalloc(1, sizeof(*c));
 	c->opts = *opts;
+	if (c->opts.metric >= CMP_M_COUNT)
+		c->opts.metric = CMP_M_WALL;
 	c->before_name = reportp_xstrdup(before_name);
 	c->after_name = reportp_xstrdup(after_name);
 	c->benches =
 	    reportp_xcalloc(before->n_results + 1, sizeof(*c->benches));
+	c->before_complete = before->complete;
+	c->after_complete = after->complete;
 	c->reproducible = 1;
 	c->target_met = 1;
 	env_differences(c, before, after);
 
-	for (i = 0; i < before->n_results; i++) {
-		struct cmp_bench *cb;
-
-		rb = &before->results[i];
-		ra = report_baseline_find(after, rb->name);
-		if (ra == NULL) {
-			reportp_strv_add(&c->only_before, rb->name);
-			continue;
+	/*
+	 * One benchmark on each side under different names: the two files
+	 * of `compare ./old ./new`, as hyperfine users expect.
+	 */
+	if (before->n_results == 1 && after->n_results == 1 &&
+	    strcmp(before->results[0].name, after->results[0].name) != 0) {
+		strv_addf(&c->warnings,
+		    "each file holds one benchmark: '%s' (before) and '%s' "
+		    "(after) are compared although their names differ",
+		    before->results[0].name, after->results[0].name);
+		compare_bench(
+		    c, &before->results[0], &after->results[0], &c->opts);
+	} else {
+		for (i = 0; i < before->n_results; i++) {
+			rb = &before->results[i];
+			ra = report_baseline_find(after, rb->name);
+			if (ra == NULL)
+				reportp_strv_add(&c->only_before, rb->name);
+			else
+				compare_bench(c, rb, ra, &c->opts);
 		}
-		cb = &c->benches[c->n_benches++];
-		cb->name = reportp_xstrdup(rb->name);
-		for (k = 0; k < 3; k++)
-			compare_metric(rb, ra, compared[k], opts, &cb->m[k]);
-		cb->verdict = cb->m[0].verdict;
-		if (cb->verdict == CMP_FASTER)
-			c->n_faster++;
-		else if (cb->verdict == CMP_SLOWER)
-			c->n_slower++;
-		cb->rel_diff = rb->n_runs > 0 && ra->n_runs > 0 &&
-		                       rb->st[METRIC_WALL].mean > 0
-		                   ? fabs(ra->st[METRIC_WALL].mean -
-		                          rb->st[METRIC_WALL].mean) /
-		                         rb->st[METRIC_WALL].mean
-		                   : NAN;
-		cb->reproducible = cb->rel_diff <= opts->repro;
-		if (!cb->reproducible)
-			c->reproducible = 0;
-		cb->target_met =
-		    ra->n_runs > 0 && ra->st[METRIC_WALL].mean <= opts->target;
-		if (!cb->target_met)
-			c->target_met = 0;
-		if (rb->command != NULL && ra->command != NULL &&
-		    strcmp(rb->command, ra->command) != 0)
-			strv_addf(&c->warnings,
-			    "%s: different commands: '%s' and '%s'", rb->name,
-			    rb->command, ra->command);
-	}
-	for (i = 0; i < after->n_results; i++) {
-		if (report_baseline_find(before, after->results[i].name) ==
-		    NULL)
-			reportp_strv_add(
-			    &c->only_after, after->results[i].name);
+		for (i = 0; i < after->n_results; i++) {
+			if (report_baseline_find(
+			        before, after->results[i].name) == NULL)
+				reportp_strv_add(
+				    &c->only_after, after->results[i].name);
+		}
 	}
 	if (before->profile != NULL && after->profile != NULL)
 		compare_profiles(c, before->profile, after->profile);
@@ -352,8 +496,10 @@ report_comparison_free(struct comparison *c)
 
 	if (c == NULL)
 		return;
-	for (i = 0; i < c->n_benches; i++)
+	for (i = 0; i < c->n_benches; i++) {
 		free(c->benches[i].name);
+		free(c->benches[i].after_name);
+	}
 	for (i = 0; i < c->n_units; i++)
 		free(c->units[i].name);
 	free(c->units);
@@ -364,44 +510,4 @@ report_comparison_free(struct comparison *c)
 	reportp_strv_free(c->only_after);
 	reportp_strv_free(c->warnings);
 	free(c);
-}
-
-const char *
-report_gate_name(enum gate_status s)
-{
-	switch (s) {
-	case GATE_PASS:
-		return "pass";
-	case GATE_WARN:
-		return "warn";
-	case GATE_FAIL:
-		return "fail";
-	case GATE_NO_BASELINE:
-		break;
-	}
-	return "no-baseline";
-}
-
-void
-report_gate_apply(struct cmp_gate *g, const struct comparison *c)
-{
-	size_t i;
-
-	g->status = GATE_PASS;
-	free(g->levels);
-	g->levels = reportp_xcalloc(c->n_benches + 1, sizeof(*g->levels));
-	for (i = 0; i < c->n_benches; i++) {
-		const struct cmp_bench *b = &c->benches[i];
-
-		if (b->verdict != CMP_SLOWER)
-			continue;
-		if (g->fail > 0 && b->m[0].change > g->fail)
-			g->levels[i] = 2;
-		else if (b->m[0].change > g->warn)
-			g->levels[i] = 1;
-		if (g->levels[i] == 2)
-			g->status = GATE_FAIL;
-		else if (g->levels[i] == 1 && g->status == GATE_PASS)
-			g->status = GATE_WARN;
-	}
 }

@@ -259,6 +259,7 @@ read_result(struct rd *rd, json_t *o, struct bench_result *r)
 	r->converged = 0;
 	r->stop = STOP_NONE;
 	r->cv_tolerance = NAN;
+	r->ci_target = NAN;
 	conv = get(rd, o, "convergence", 0);
 	if (conv != NULL && !json_is_null(conv)) {
 		if (!json_is_object(conv))
@@ -271,6 +272,12 @@ read_result(struct rd *rd, json_t *o, struct bench_result *r)
 		if (rc == 0)
 			rc = get_num(rd, conv, "measure_seconds", 0,
 			    &r->measure_seconds);
+		if (rc == 0)
+			rc = get_num(rd, conv, "ci_target", 0, &r->ci_target);
+		if (rc == 0 && isfinite(r->ci_target) &&
+		    !(r->ci_target > 0 && r->ci_target < 1))
+			rc =
+			    rd_fail(rd, "ci_target", "must be between 0 and 1");
 		if (rc == 0)
 			rc = get_str(rd, conv, "stopped_by", 0, &stop);
 		if (rc == 0 && stop != NULL) {
@@ -378,6 +385,7 @@ read_settings(struct rd *rd, json_t *o, struct bench_settings *s)
 	s->max_runs = (size_t)v;
 	if (get_num(rd, o, "max_time", 0, &s->max_time) < 0 ||
 	    get_num(rd, o, "tolerance", 0, &s->tolerance) < 0 ||
+	    get_num(rd, o, "ci_target", 0, &s->ci_target) < 0 ||
 	    get_num(rd, o, "timeout", 0, &s->timeout) < 0 ||
 	    get_num(rd, o, "ci_level", 0, &s->ci_level) < 0 ||
 	    get_num(rd, o, "outlier_threshold", 0, &s->outlier_threshold) < 0 ||
@@ -388,6 +396,10 @@ read_settings(struct rd *rd, json_t *o, struct bench_settings *s)
 		s->max_time = 0;
 	if (isnan(s->timeout))
 		s->timeout = 0;
+	if (isnan(s->ci_target))
+		s->ci_target = 0;
+	if (!(s->ci_target >= 0 && s->ci_target < 1))
+		return rd_fail(rd, "ci_target", "must be between 0 and 1");
 	if (!(s->ci_level > 0 && s->ci_level < 1))
 		return rd_fail(rd, "ci_level", "must be between 0 and 1");
 	if (!(s->outlier_threshold > 0))

@@ -123,7 +123,11 @@ result_json(const struct bench_result *r)
 	json_object_set_new(a, "converged", json_boolean(r->converged));
 	json_object_set_new(
 	    a, "stopped_by", json_string(report_stop_name(r->stop)));
+	json_object_set_new(
+	    a, "rule", json_string(r->ci_target > 0 ? "ci" : "cv"));
 	json_object_set_new(a, "tolerance", reportp_jreal(r->cv_tolerance));
+	json_object_set_new(a, "ci_target",
+	    r->ci_target > 0 ? reportp_jreal(r->ci_target) : json_null());
 	json_object_set_new(a, "cv", reportp_jreal(r->st[METRIC_WALL].cv));
 	json_object_set_new(a, "runs", json_integer((json_int_t)r->n_runs));
 	json_object_set_new(
@@ -195,6 +199,10 @@ settings_json(const struct bench_settings *s)
 	json_object_set_new(o, "max_time",
 	    s->max_time > 0 ? reportp_jreal(s->max_time) : json_null());
 	json_object_set_new(o, "tolerance", reportp_jreal(s->tolerance));
+	json_object_set_new(
+	    o, "converge", json_string(s->ci_target > 0 ? "ci" : "cv"));
+	json_object_set_new(o, "ci_target",
+	    s->ci_target > 0 ? reportp_jreal(s->ci_target) : json_null());
 	json_object_set_new(o, "timeout",
 	    s->timeout > 0 ? reportp_jreal(s->timeout) : json_null());
 	json_object_set_new(o, "ci_level", reportp_jreal(s->ci_level));

@@ -57,7 +57,7 @@ enum bench_metric {
 
 /* Why the run loop stopped adding runs. */
 enum bench_stop {
-	STOP_CONVERGED,   /* CV of wall time <= tolerance */
+	STOP_CONVERGED,   /* the convergence rule was met (CV or CI) */
 	STOP_MAX_RUNS,    /* --max-runs reached */
 	STOP_MAX_TIME,    /* --max-time budget would be exceeded */
 	STOP_INTERRUPTED, /* SIGINT or SIGTERM */
@@ -77,9 +77,12 @@ struct bench_result {
 	struct stats_summary st[METRIC_COUNT]; /* valid when n_runs > 0 */
 	size_t *outliers; /* indexes into runs of wall-time outliers */
 	size_t n_outliers;
-	int converged; /* 1 when CV <= tolerance */
+	int converged; /* 1 when its rule was met */
 	enum bench_stop stop;
-	double cv_tolerance;    /* the tolerance it was judged against */
+	double cv_tolerance;    /* the CV tolerance it was judged against */
+	double ci_target;       /* --converge ci: the largest half-width of the
+	                           wall mean's interval, a fraction of the mean;
+	                           0 or NAN for the CV rule */
 	double measure_seconds; /* wall time of warm-ups and runs */
 	double harness_cpu; /* bench-tests' own CPU seconds per measured run */
 };
@@ -111,7 +114,8 @@ struct bench_settings {
 	size_t max_runs;
 	double max_time; /* seconds, 0 = no budget */
 	double tolerance;
-	double timeout; /* seconds per run, 0 = none */
+	double ci_target; /* --converge ci=PCT as a fraction; 0: the CV rule */
+	double timeout;   /* seconds per run, 0 = none */
 	double ci_level;
 	double outlier_threshold;
 	char *prebuild; /* NULL when skipped */
@@ -300,6 +304,8 @@ struct bench_result *report_baseline_find(
     const struct baseline *b, const char *name);
 /* Value of metric m of run r (seconds or bytes). */
 double report_run_metric(const struct bench_run *r, enum bench_metric m);
+/* 1 when run r failed: a non-zero exit, a signal or the timeout. */
+int report_run_failed(const struct bench_run *r);
 /* Recompute r->st and r->outliers from r->runs; 0 or a bench_status. */
 int report_result_compute(struct bench_result *r, double ci_level,
     double outlier_threshold, struct bench_error *err);
@@ -397,46 +403,133 @@ void report_test_report_free(struct test_report *t);
 void report_text_tests(
     FILE *f, const struct test_report *t, const struct report_style *style);
 
-/* compare.c: two baselines side by side, with significance tests. */
+/*
+ * compare.c: two baselines side by side, and the ONE decision that
+ * compare, check (the gate), the results server's change markers and the
+ * A/B command share.
+ *
+ * The decision is split in two, so that a caller with paired data can
+ * bring its own statistics:
+ *
+ *   report_compare_samples()  computes the evidence from two independent
+ *                             samples (Fieller's interval of the ratio of
+ *                             the means, Welch's t-test, the Mann-Whitney
+ *                             U test) and then decides;
+ *   report_compare_decide()   decides from evidence alone: the ratio
+ *                             after/before with its interval, a p-value of
+ *                             a test of the means and one of a rank test,
+ *                             the numbers of runs and alpha.  A paired
+ *                             analysis (a t interval of the log-ratios of
+ *                             the pairs, Wilcoxon's signed-rank test) fills
+ *                             a struct cmp_evidence and calls it.
+ *
+ * The rule: slower (faster) when the interval lies above (below) 1 and
+ * both tests reject at alpha; untested when a side has fewer than 2 runs,
+ * the metric is missing, the rank test cannot reach alpha with so few runs,
+ * or the interval is unbounded; no significant change otherwise, with the
+ * change the data could have detected (the interval's half-width).
+ *
+ * Why Fieller's interval and not a t interval of log times: it is the
+ * interval of the ratio of the arithmetic means (the quantity a "21 %
+ * slower" speaks of: total time), it excludes 1 exactly when Welch's test
+ * at the same level rejects (both use the Welch-Satterthwaite degrees of
+ * freedom), so the interval and the test never contradict each other, and
+ * it needs no logarithm: the system time of a short run is often 0.
+ */
 
 enum cmp_verdict {
 	CMP_SAME, /* no significant change */
 	CMP_FASTER,
 	CMP_SLOWER,
-	CMP_UNKNOWN /* too few runs to test */
+	CMP_UNKNOWN /* untested */
 };
 
-/* One metric (wall, user, system) of one benchmark in both baselines. */
-struct cmp_metric {
-	struct stats_summary before;
-	struct stats_summary after;
-	double diff;   /* after.mean - before.mean */
-	double change; /* diff / before.mean */
-	double noise;  /* 2 x the larger stddev */
-	struct stats_welch welch;
-	struct stats_mwu mwu;
-	struct stats_ratio ratio; /* after / before */
-	int tested;               /* welch, mwu and ratio are valid */
-	int mwu_can_reject;       /* the smallest possible MWU p < alpha */
+/* The metrics a comparison decides on, in the order of cmp_bench.m. */
+enum cmp_measure {
+	CMP_M_WALL, /* wall time */
+	CMP_M_CPU,  /* user + system time of the tree */
+	CMP_M_USER,
+	CMP_M_SYS,
+	CMP_M_COUNT
+};
+
+/* "wall", "cpu", "user", "system". */
+const char *report_measure_name(enum cmp_measure m);
+/* The measure called name (as above; "sys" too), or -1. */
+int report_measure_parse(const char *name);
+/* Value of measure m of run r, in seconds. */
+double report_run_measure(const struct bench_run *r, enum cmp_measure m);
+
+/*
+ * What a verdict is decided from, however it was computed.  The ratio is
+ * after / before; its interval is at the caller's confidence level.
+ */
+struct cmp_evidence {
+	size_t n_before; /* runs before (pairs, for paired data) */
+	size_t n_after;
+	int missing;  /* the metric is absent on a side */
+	int computed; /* ratio and p-values are valid */
+	struct stats_ratio ratio;
+	double p_mean;     /* a test of the means (Welch's t-test) */
+	double p_rank;     /* a rank test (Mann-Whitney U) */
+	double p_rank_min; /* the smallest p the rank test can give with
+	                      these n (0 when it has no floor) */
+	const char *why;   /* why not computed (a static string), or NULL */
+};
+
+/* A verdict and why. */
+struct cmp_decision {
 	enum cmp_verdict verdict;
-	char rule[200]; /* which rule decided, in words */
+	/* With no significant change: changes beyond +- this fraction would
+	   have been detected (the interval's half-width); NAN otherwise. */
+	double detectable;
+	char rule[240]; /* the reason, in words */
+};
+
+/*
+ * Decide on evidence e at significance level alpha (0 < alpha < 1):
+ * see the rule above.  Fills d; never fails.
+ */
+void report_compare_decide(
+    const struct cmp_evidence *e, double alpha, struct cmp_decision *d);
+
+/* One metric of one benchmark in both baselines. */
+struct cmp_metric {
+	struct stats_summary before; /* n = 0: no runs, mean NAN */
+	struct stats_summary after;
+	double diff;              /* after.mean - before.mean */
+	double change;            /* diff / before.mean */
+	struct stats_welch welch; /* valid when ev.computed */
+	struct stats_mwu mwu;
+	/* The seeds' Section 06 rule: a claimed improvement must make the
+	   mean faster by more than twice the larger standard deviation of
+	   single runs.  Reported beside the verdict; it does not decide. */
+	double noise;  /* 2 x the larger stddev (NAN below 2 runs) */
+	int section06; /* faster by more than noise */
+	struct cmp_evidence ev;
+	struct cmp_decision dec;
 };
 
 /* One benchmark present in both baselines. */
 struct cmp_bench {
 	char *name;
-	struct cmp_metric m[3];   /* METRIC_WALL, METRIC_USER, METRIC_SYS */
-	enum cmp_verdict verdict; /* the wall-time verdict */
+	char *after_name; /* the after-benchmark's name when it differs (two
+	                     files of one benchmark each), else NULL */
+	struct cmp_metric m[CMP_M_COUNT];
+	enum cmp_verdict verdict; /* of opts.metric */
+	size_t failed_before;     /* runs that failed (--ignore-failure) */
+	size_t failed_after;
 	double rel_diff;  /* |after - before| / before of the wall mean */
 	int reproducible; /* rel_diff <= the reproducibility threshold */
 	int target_met;   /* after wall mean <= target */
 };
 
 struct cmp_opts {
-	double alpha;    /* significance level, 0.05 */
-	double repro;    /* reproducibility threshold (0.10); 0 = off */
-	double target;   /* seconds; 0 = off */
-	double ci_level; /* of the ratio's interval */
+	double alpha;            /* significance level, 0.05 */
+	double repro;            /* reproducibility threshold (0.10); 0 = off */
+	double target;           /* seconds; 0 = off */
+	double ci_level;         /* of the ratio's interval */
+	enum cmp_measure metric; /* the verdict of a benchmark (wall) */
 };
 
 /* A unit of the profile present in both baselines. */
@@ -454,7 +547,9 @@ struct comparison {
 	size_t n_benches;
 	char **only_before; /* NULL-terminated */
 	char **only_after;
-	char **warnings;  /* different machines, toolchains, commands */
+	char **warnings;     /* different machines, toolchains, commands */
+	int before_complete; /* the baselines' "complete" */
+	int after_complete;
 	int reproducible; /* every benchmark reproducible */
 	int target_met;   /* every benchmark meets the target */
 	size_t n_faster;
@@ -469,21 +564,19 @@ struct comparison {
 #define REPORT_CMP_CI    0.95
 
 /*
- * The decision on one metric: the runs before (x, nx values) against the
- * runs after (y, ny).  Fills cm: both summaries, the tests, the ratio with
- * its interval, the verdict and the rule that decided (untested with fewer
- * than 2 runs on a side).  The one rule compare, check and the results
- * server's markers share; m only chooses how the rule text formats.
+ * The decision on one metric: the runs before (x, nx values; NULL when
+ * the metric is missing) against the runs after (y, ny).  Fills cm: both
+ * summaries, the tests, the evidence and the decision (report_compare_decide
+ * at o->alpha), and the Section 06 line.
  */
 void report_compare_samples(const double *x, size_t nx, const double *y,
-    size_t ny, enum bench_metric m, const struct cmp_opts *o,
-    struct cmp_metric *cm);
+    size_t ny, const struct cmp_opts *o, struct cmp_metric *cm);
 /*
- * Compare every benchmark present in both baselines (matched by name).  A
- * change is significant only when |diff| exceeds twice the larger stddev
- * AND Welch's t-test AND the Mann-Whitney U test both give p < alpha.
- * Returns a new comparison (caller frees) or NULL with err filled: no
- * benchmark in common is BENCH_ERR_INVALID.
+ * Compare every benchmark present in both baselines (matched by name; two
+ * baselines of one benchmark each are compared whatever their names, with
+ * a warning naming both), each metric by report_compare_samples.  Returns
+ * a new comparison (caller frees) or NULL with err filled: no benchmark in
+ * common is BENCH_ERR_INVALID.
  */
 struct comparison *report_compare(const struct baseline *before,
     const char *before_name, const struct baseline *after,
@@ -491,23 +584,55 @@ struct comparison *report_compare(const struct baseline *before,
     struct bench_error *err);
 void report_comparison_free(struct comparison *c);
 
-/* The nightly gate's judgement of a comparison. */
+/* The nightly gate's judgement, of a benchmark and of the whole. */
 enum gate_status {
-	GATE_PASS,       /* nothing significantly slower beyond --warn */
-	GATE_WARN,       /* a significant slowdown beyond --warn */
-	GATE_FAIL,       /* a significant slowdown beyond --fail */
-	GATE_NO_BASELINE /* nothing to compare with */
+	GATE_PASS,
+	GATE_WARN,
+	GATE_FAIL,
+	GATE_NO_BASELINE /* nothing to compare with (the whole only) */
 };
 
+/* The gate's judgement of one thing: a benchmark, or the result. */
+struct gate_item {
+	char *name; /* the benchmark; NULL for the result as a whole */
+	enum gate_status level;
+	int metric; /* the enum cmp_measure that decided, -1 for none */
+	char reason[320];
+};
+
+/*
+ * The gate.  Per benchmark and watched metric: fail when the slowdown is
+ * significant and the interval's lower bound is at least 1 + fail; warn
+ * when it is significant and the ratio is at least 1 + warn; pass
+ * otherwise.  Never a pass: an untested metric, a benchmark of the
+ * baseline missing from the result, an incomplete result, failed runs in
+ * the result: they warn, and fail with strict.  The worst decides.
+ */
 struct cmp_gate {
-	double warn; /* fraction (0.15) */
-	double fail; /* fraction; 0 = off */
+	double warn;      /* fraction (0.15) */
+	double fail;      /* fraction; 0 = off */
+	int strict;       /* what cannot be judged fails */
+	unsigned metrics; /* watched: bit (1 << enum cmp_measure); 0 = wall */
 	enum gate_status status;
-	int *levels; /* per benchmark: 0 ok, 1 warn, 2 fail */
+	struct gate_item *items; /* per benchmark of c->benches (same order),
+	                            then the missing ones, then the result */
+	size_t n_items;
 };
 
-/* Judge c: fills g->status and g->levels (caller frees levels). */
+/* Judge c: fills g->status and g->items (free them with report_gate_clear). */
 void report_gate_apply(struct cmp_gate *g, const struct comparison *c);
+/* Free what report_gate_apply filled in. */
+void report_gate_clear(struct cmp_gate *g);
+/*
+ * Whether check --update-baseline may replace stored (NULL: none yet) with
+ * result: only after a pass (g: the gate, NULL without a stored baseline)
+ * of a complete result without failed runs whose every benchmark has at
+ * least min(its runs in stored, runs) runs, and never fewer than 2.
+ * Returns 1, or 0 with the reason in why (size bytes).
+ */
+int report_gate_may_update(const struct cmp_gate *g,
+    const struct baseline *stored, const struct baseline *result, size_t runs,
+    char *why, size_t size);
 /* "pass", "warn", "fail", "no-baseline". */
 const char *report_gate_name(enum gate_status s);
 /* "faster", "slower", "no significant change", "untested". */

@@ -29,6 +29,18 @@ void reportp_strv_add(char ***v, const char *s);
 /* Free a NULL-terminated vector and its strings; NULL is ignored. */
 void reportp_strv_free(char **v);
 
+/* compare.c */
+
+struct stats_ratio;
+/*
+ * A ratio after/before with its interval as a change in percent, into buf:
+ * "slower by 21.3 % [14.9 %, 28.4 %]" for verdict CMP_SLOWER,
+ * "faster by ..." (of the before time) for CMP_FASTER, and
+ * "+2.1 % [-3.8 %, +8.3 %]" otherwise; returns buf.
+ */
+const char *reportp_fmt_change(
+    char *buf, size_t size, int verdict, const struct stats_ratio *r);
+
 /* profile.c */
 
 struct prof_unit;

@@ -128,14 +128,27 @@ report_text_result(FILE *f, const struct bench_result *r, size_t idx,
 		    report_fmt_time(b, sizeof(b), w->ci_high, unit, style), pm,
 		    w->mean > 0 ? 100 * (w->ci_high - w->mean) / w->mean : NAN,
 		    report_fmt_time(c, sizeof(c), w->sem, unit, style));
-		fprintf(f,
-		    "  Spread (CV):         %s%.1f %%%s %s %.1f %% "
-		    "after %zu runs: %s%s%s\n",
-		    col(style, r->converged ? C_GREEN : C_YELLOW), 100 * w->cv,
-		    col(style, C_RESET), r->converged ? le : ">",
-		    100 * r->cv_tolerance, r->n_runs,
-		    col(style, r->converged ? "" : C_YELLOW), stop_text(r),
-		    col(style, C_RESET));
+		if (r->ci_target > 0)
+			fprintf(f,
+			    "  Spread (CV):         %.1f %% after %zu runs; CI "
+			    "of mean %s%s%.1f %%%s %s %.1f %%: %s%s%s\n",
+			    100 * w->cv, r->n_runs, pm,
+			    col(style, r->converged ? C_GREEN : C_YELLOW),
+			    w->mean > 0 ? 100 * (w->ci_high - w->mean) / w->mean
+			                : NAN,
+			    col(style, C_RESET), r->converged ? le : ">",
+			    100 * r->ci_target,
+			    col(style, r->converged ? "" : C_YELLOW),
+			    stop_text(r), col(style, C_RESET));
+		else
+			fprintf(f,
+			    "  Spread (CV):         %s%.1f %%%s %s %.1f %% "
+			    "after %zu runs: %s%s%s\n",
+			    col(style, r->converged ? C_GREEN : C_YELLOW),
+			    100 * w->cv, col(style, C_RESET),
+			    r->converged ? le : ">", 100 * r->cv_tolerance,
+			    r->n_runs, col(style, r->converged ? "" : C_YELLOW),
+			    stop_text(r), col(style, C_RESET));
 	} else
 		fprintf(f, "  Spread (CV):         n/a with one run: %s\n",
 		    stop_text(r));

@@ -178,7 +178,8 @@ struct measure_opts {
 	size_t max_runs;
 	double max_time; /* 0 = no budget */
 	double tolerance;
-	double timeout; /* per run, 0 = none */
+	double ci_target; /* --converge ci=PCT as a fraction; 0: the CV rule */
+	double timeout;   /* per run, 0 = none */
 	double ci_level;
 	double outlier_threshold;
 	int ignore_failure;
@@ -352,6 +353,13 @@ void cmd_usage_error(const char *cmd, const char *fmt, ...)
 double cmd_parse_percent(const char *opt, const char *arg);
 /* Whether s is a number, with an optional % sign. */
 int cmd_is_number(const char *s);
+/*
+ * --metric LIST: wall, cpu, user, system separated by commas, as a set of
+ * bits (1 << enum cmp_measure); only_one: exactly one.  Exits 2 otherwise.
+ */
+unsigned cmd_parse_metrics(const char *cmd, const char *arg, int only_one);
+/* The first metric of a set (wall for none). */
+int cmd_first_metric(unsigned set);
 enum cmd_format { FORMAT_TEXT, FORMAT_MARKDOWN, FORMAT_JSON };
 /* text, markdown (md) or json; exits 2 otherwise. */
 int cmd_parse_format(const char *cmd, const char *arg);

@@ -20,18 +20,36 @@ static const char *const check_usage[] = {
     "",
     "The nightly regression gate: measure the test suite now (as `run`",
     "does, or take --result FILE from an earlier run), compare it with the",
-    "stored baseline by the rules of `compare`, and judge: a significant",
-    "slowdown beyond --warn warns (exit 0), beyond --fail fails (exit 1).",
+    "stored baseline by the decision of `compare` (the interval of the ratio",
+    "after/before and both tests), and judge each benchmark:",
+    "  fail  a significant slowdown whose interval's lower bound reaches",
+    "        --fail (exit 1);",
+    "  warn  a significant slowdown of --warn or more (exit 0);",
+    "  pass  otherwise.",
+    "What cannot be judged is never a pass: an untested metric (too few",
+    "runs), a benchmark of the baseline missing from the result, an",
+    "incomplete result, failed runs.  They warn, and fail with --strict.",
     "",
     "Options:",
     "      --baseline FILE     the stored baseline (missing: a note, exit 0)",
     "      --baseline-from URL the newest baseline on a results server (with",
     "                          --label, the newest with that label)",
     "      --result FILE       compare this result instead of measuring",
-    "      --warn PCT          warn beyond PCT percent slower (default 15)",
-    "      --fail PCT          fail beyond PCT percent slower (default off)",
+    "      --warn PCT          warn from PCT percent slower (default 15, or",
+    "                          --fail when that is lower)",
+    "      --fail PCT          fail when the slowdown's lower bound reaches",
+    "                          PCT percent (default off; below --warn is a",
+    "                          usage error)",
+    "      --strict            fail on what cannot be judged (untested,",
+    "                          missing, incomplete, failed runs)",
+    "      --metric LIST       watch wall, cpu (user + system), user or",
+    "                          system time; several with commas (wall,cpu):",
+    "                          the worst decides (default wall)",
     "      --update-baseline   replace the baseline with the new result",
-    "                          (atomically; not when the gate fails)",
+    "                          (atomically) after a pass of a complete result",
+    "                          without failed runs and with at least the",
+    "                          baseline's runs (or --runs, if fewer; never",
+    "                          fewer than 2); otherwise say why not",
     "      --alpha A           significance level (default 0.05)",
     "      --format FORMAT     the report on stdout: text (default),",
     "                          markdown or json (machine-readable verdict)",
@@ -45,9 +63,10 @@ static const char *const check_usage[] = {
 
 static const char *const check_usage_tail[] = {
     "",
-    "Exit status: 0 pass, warn, or no baseline yet; 1 a significant",
-    "slowdown beyond --fail; 2 usage, I/O or input error (a failed",
-    "pre-build too); 3 the measured command failed; 130 interrupted.",
+    "Exit status: 0 pass, warn, or no baseline yet; 1 the gate failed (a",
+    "slowdown beyond --fail, or with --strict what cannot be judged); 2",
+    "usage, I/O or input error (a failed pre-build, --fail below --warn);",
+    "3 the measured command failed; 130 interrupted.",
     NULL,
 };
 
@@ -58,8 +77,11 @@ enum {
 	OPT_FAIL,
 	OPT_FORMAT,
 	OPT_MARKDOWN,
+	OPT_METRIC,
+	OPT_NO_STRICT,
 	OPT_NO_UPDATE,
 	OPT_RESULT,
+	OPT_STRICT,
 	OPT_UPDATE,
 	OPT_WARN
 };
@@ -72,9 +94,12 @@ static const struct option check_options[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
     {"help", no_argument, NULL, 'h'},
     {"markdown", required_argument, NULL, OPT_MARKDOWN},
+    {"metric", required_argument, NULL, OPT_METRIC},
     {"name", required_argument, NULL, 'n'},
+    {"no-strict", no_argument, NULL, OPT_NO_STRICT},
     {"no-update-baseline", no_argument, NULL, OPT_NO_UPDATE},
     {"result", required_argument, NULL, OPT_RESULT},
+    {"strict", no_argument, NULL, OPT_STRICT},
     {"update-baseline", no_argument, NULL, OPT_UPDATE},
     {"warn", required_argument, NULL, OPT_WARN},
     {NULL, 0, NULL, 0},
@@ -172,6 +197,49 @@ fetch_baseline(
 	return b;
 }
 
+/* Tell the user on stderr what the gate did not pass. */
+static void
+tell_items(const struct cmp_gate *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->n_items; i++) {
+		const struct gate_item *it = &g->items[i];
+		const char *name = it->name != NULL ? it->name : "the result";
+
+		if (it->level == GATE_FAIL)
+			errorf("gate: %s: %s", name, it->reason);
+		else if (it->level == GATE_WARN)
+			warnf("gate: %s: %s", name, it->reason);
+	}
+}
+
+/* --update-baseline: write result over path if the gate allows it. */
+static int
+update_baseline(const char *path, const struct cmp_gate *g,
+    const struct baseline *stored, const struct baseline *result, size_t runs)
+{
+	struct bench_error err;
+	char why[400], *text;
+	int rc = BENCH_EXIT_OK;
+
+	if (!report_gate_may_update(
+	        g, stored, result, runs, why, sizeof(why))) {
+		notef("the baseline '%s' is left as it was: %s", path, why);
+		return BENCH_EXIT_OK;
+	}
+	text = report_baseline_dump(result, &err);
+	if (text == NULL || file_write_atomic(path, text, strlen(text)) != 0) {
+		errorf("cannot update the baseline '%s': %s", path,
+		    text == NULL ? err.text : strerror(errno));
+		rc = BENCH_EXIT_USAGE;
+	} else
+		notef("%s the baseline '%s'",
+		    stored != NULL ? "updated" : "created", path);
+	free(text);
+	return rc;
+}
+
 static int
 cmd_check_exec(int argc, char **argv)
 {
@@ -188,7 +256,7 @@ cmd_check_exec(int argc, char **argv)
 	const char *baseline_path = NULL, *result_path = NULL, *md = NULL;
 	const char *name = NULL, *baseline_from = NULL;
 	int ch, status = BENCH_EXIT_OK, format = FORMAT_TEXT, update = 0;
-	int missing = 0, opened = 0;
+	int missing = 0, opened = 0, warn_given = 0;
 
 	session_opts_init(&o);
 	options = session_merge_options(check_options);
@@ -226,8 +294,17 @@ cmd_check_exec(int argc, char **argv)
 		case OPT_MARKDOWN:
 			md = optarg;
 			break;
+		case OPT_METRIC:
+			gate.metrics = cmd_parse_metrics("check", optarg, 0);
+			break;
 		case OPT_RESULT:
 			result_path = optarg;
+			break;
+		case OPT_STRICT:
+			gate.strict = 1;
+			break;
+		case OPT_NO_STRICT:
+			gate.strict = 0;
 			break;
 		case OPT_UPDATE:
 			update = 1;
@@ -237,6 +314,7 @@ cmd_check_exec(int argc, char **argv)
 			break;
 		case OPT_WARN:
 			gate.warn = cmd_parse_percent("--warn", optarg);
+			warn_given = 1;
 			break;
 		default:
 			cmd_getopt_error("check", argc, argv, ch);
@@ -254,6 +332,20 @@ cmd_check_exec(int argc, char **argv)
 	if (optind < argc && result_path != NULL)
 		cmd_usage_error(
 		    "check", "--result and a command cannot be combined");
+	/*
+	 * A failure needs the lower bound past --fail, a warning the point
+	 * estimate past --warn: with --fail below --warn a failure would
+	 * come without its warning.  The default --warn follows --fail down.
+	 */
+	if (gate.fail > 0 && gate.fail < gate.warn) {
+		if (warn_given)
+			cmd_usage_error("check",
+			    "--fail %g%% is below --warn %g%%: the gate would "
+			    "fail on slowdowns it does not warn about",
+			    100 * gate.fail, 100 * gate.warn);
+		gate.warn = gate.fail;
+	}
+	co.metric = (enum cmp_measure)cmd_first_metric(gate.metrics);
 	cmd = session_command("check", argc, argv);
 	session_opts_check(&o, "check");
 	if (update && file_check_writable(baseline_path) != 0)
@@ -300,6 +392,7 @@ cmd_check_exec(int argc, char **argv)
 		if (format == FORMAT_JSON)
 			printf(
 			    "{\n  \"schema\": \"bench-tests/comparison\",\n"
+			    "  \"schema_version\": 2,\n"
 			    "  \"gate\": {\"status\": \"no-baseline\"}\n}\n");
 		else if (format == FORMAT_MARKDOWN)
 			printf(
@@ -321,41 +414,28 @@ cmd_check_exec(int argc, char **argv)
 			cmd_emit_comparison(c, &gate, format, NULL);
 		if (md != NULL && write_markdown(md, c, &gate, NULL) != 0)
 			status = BENCH_EXIT_USAGE;
-		if (gate.status == GATE_FAIL)
+		tell_items(&gate);
+		if (gate.status == GATE_FAIL && status == BENCH_EXIT_OK)
 			status = BENCH_EXIT_REGRESSION;
-		else if (gate.status == GATE_WARN)
-			warnf("a significant slowdown beyond --warn %.0f%% "
-			      "(see the report)",
-			    100 * gate.warn);
 	}
 
 	/*
 	 * Only a pass moves the baseline: after a warning or a failure the
-	 * old one stays, so a slowdown is not accepted silently overnight.
+	 * old one stays, so a slowdown (or a result that could not be
+	 * judged) is not accepted silently overnight.
 	 */
-	if (update && status == BENCH_EXIT_OK && gate.status != GATE_WARN) {
-		char *text = report_baseline_dump(result, &err);
+	if (update &&
+	    (status == BENCH_EXIT_OK || status == BENCH_EXIT_REGRESSION)) {
+		int rc = update_baseline(baseline_path,
+		    stored != NULL ? &gate : NULL, stored, result, o.m.runs);
 
-		if (!result->complete)
-			warnf("the result is incomplete: the baseline is "
-			      "left as it was");
-		else if (text == NULL || file_write_atomic(baseline_path, text,
-		                             strlen(text)) != 0) {
-			errorf("cannot update the baseline '%s': %s",
-			    baseline_path,
-			    text == NULL ? err.text : strerror(errno));
-			status = BENCH_EXIT_USAGE;
-		} else
-			notef("updated the baseline '%s'", baseline_path);
-		free(text);
-	} else if (update && (status == BENCH_EXIT_REGRESSION ||
-	                         gate.status == GATE_WARN))
-		notef("the gate said %s: the baseline '%s' is left as it was",
-		    report_gate_name(gate.status), baseline_path);
+		if (rc != BENCH_EXIT_OK)
+			status = rc;
+	}
 out:
 	free(note);
 	free(from_name);
-	free(gate.levels);
+	report_gate_clear(&gate);
 	report_comparison_free(c);
 	report_baseline_free(stored);
 	report_baseline_free(loaded);

@@ -16,13 +16,20 @@
 static const char *const compare_usage[] = {
     "Usage: bench-tests compare [OPTIONS] BEFORE.json AFTER.json",
     "",
-    "Compare two baselines benchmark by benchmark (matched by name): means",
-    "and standard deviations of wall, user and system time, the change, the",
-    "ratio after/before with its confidence interval, Welch's t-test and the",
-    "Mann-Whitney U test.  A change counts only when it exceeds twice the",
-    "larger standard deviation and both tests agree at --alpha.",
+    "Compare two baselines benchmark by benchmark (matched by name; two",
+    "files of one benchmark each are compared whatever the names): means",
+    "and standard deviations of wall, cpu (user + system), user and system",
+    "time, the change, the ratio after/before with its confidence interval",
+    "(Fieller), Welch's t-test and the Mann-Whitney U test.  Slower or",
+    "faster when the interval excludes 1 and both tests agree at --alpha;",
+    "untested with fewer than 2 runs on a side (or too few for the rank",
+    "test to reach --alpha); otherwise no significant change, with the",
+    "change the data could have detected (the interval's half-width).  The",
+    "seeds' rule (a change beyond 2 sd of single runs) is reported as the",
+    "Section 06 line; it does not decide.",
     "",
     "Options:",
+    "      --metric M          decide on wall (default), cpu, user or system",
     "      --alpha A           significance level (default 0.05)",
     "      --confidence F      level of the ratio's interval (default 0.95)",
     "      --reproducibility[=PCT]",
@@ -46,6 +53,7 @@ enum {
 	OPT_COLOR,
 	OPT_CONFIDENCE,
 	OPT_FORMAT,
+	OPT_METRIC,
 	OPT_REPRO,
 	OPT_TARGET
 };
@@ -56,6 +64,7 @@ static const struct option compare_options[] = {
     {"confidence", required_argument, NULL, OPT_CONFIDENCE},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"help", no_argument, NULL, 'h'},
+    {"metric", required_argument, NULL, OPT_METRIC},
     {"output", required_argument, NULL, 'o'},
     {"reproducibility", optional_argument, NULL, OPT_REPRO},
     {"target", required_argument, NULL, OPT_TARGET},
@@ -137,6 +146,10 @@ cmd_compare_exec(int argc, char **argv)
 			break;
 		case OPT_FORMAT:
 			format = cmd_parse_format("compare", optarg);
+			break;
+		case OPT_METRIC:
+			co.metric = (enum cmp_measure)cmd_first_metric(
+			    cmd_parse_metrics("compare", optarg, 1));
 			break;
 		case OPT_REPRO:
 			co.repro = 0.10;

@@ -30,6 +30,7 @@ enum {
 	OPT_ALPHA = 1300,
 	OPT_DB,
 	OPT_LISTEN,
+	OPT_METRIC,
 	OPT_TOKEN_FILE,
 	OPT_READ_TOKEN,
 	OPT_NO_READ_TOKEN,
@@ -77,6 +78,8 @@ static const char *const serve_usage[] = {
     "                          64KiB (default 60s)",
     "      --alpha A           significance level of the page's change",
     "                          markers, the rule of `compare` (default 0.05)",
+    "      --metric M          the metric the markers judge: wall (default),",
+    "                          cpu (user + system), user or system",
     "  -q, --quiet             no access log",
     "  -h, --help              this help", "",
     "The URL it serves is printed on standard output; the access log goes",
@@ -92,6 +95,7 @@ static const struct option serve_options[] = {
     {"max-body", required_argument, NULL, OPT_MAX_BODY},
     {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
     {"max-per-address", required_argument, NULL, OPT_MAX_PER_ADDRESS},
+    {"metric", required_argument, NULL, OPT_METRIC},
     {"no-quiet", no_argument, NULL, 'Q'},
     {"no-read-token", no_argument, NULL, OPT_NO_READ_TOKEN},
     {"quiet", no_argument, NULL, 'q'},
@@ -347,6 +351,7 @@ cmd_serve_exec(int argc, char **argv)
 	int c, fd, status, quiet = 0, read_needs = 0, loopback = 0;
 	size_t max_body = SERVER_MAX_BODY, nw, nr;
 	double alpha = REPORT_CMP_ALPHA;
+	int metric = CMP_M_WALL;
 
 	optind = 1;
 	opterr = 0;
@@ -364,6 +369,10 @@ cmd_serve_exec(int argc, char **argv)
 			break;
 		case OPT_ALPHA:
 			alpha = cmd_parse_fraction("--alpha", optarg);
+			break;
+		case OPT_METRIC:
+			metric = cmd_first_metric(
+			    cmd_parse_metrics("serve", optarg, 1));
 			break;
 		case OPT_DB:
 			db = optarg;
@@ -440,6 +449,7 @@ cmd_serve_exec(int argc, char **argv)
 	s.max_conns = max_conns;
 	s.max_per_addr = max_per_addr;
 	s.request_timeout = request_timeout;
+	s.cmp.metric = (enum cmp_measure)metric;
 	pthread_rwlock_init(&s.lock, NULL);
 	pthread_mutex_init(&s.log_lock, NULL);
 	if (load_tokens(&s.tokens) != 0)

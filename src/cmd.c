@@ -166,6 +166,47 @@ cmd_parse_percent(const char *opt, const char *arg)
 	return v / 100;
 }
 
+unsigned
+cmd_parse_metrics(const char *cmd, const char *arg, int only_one)
+{
+	char *copy = xstrdup(arg), *tok, *save = NULL;
+	unsigned set = 0;
+	int m, n = 0;
+
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	     tok = strtok_r(NULL, ",", &save)) {
+		m = report_measure_parse(tok);
+		if (m < 0)
+			cmd_usage_error(cmd,
+			    "--metric: '%s' is not wall, cpu, user or system",
+			    tok);
+		set |= 1u << m;
+		n++;
+	}
+	free(copy);
+	if (n == 0)
+		cmd_usage_error(cmd,
+		    "--metric: name wall, cpu, user or system (got '%s')", arg);
+	if (only_one && n > 1)
+		cmd_usage_error(cmd,
+		    "--metric: %s decides on one metric (the gate, check, may "
+		    "watch several)",
+		    cmd);
+	return set;
+}
+
+int
+cmd_first_metric(unsigned set)
+{
+	int m;
+
+	for (m = 0; m < CMP_M_COUNT; m++) {
+		if (set & (1u << m))
+			return m;
+	}
+	return CMP_M_WALL;
+}
+
 int
 cmd_parse_format(const char *cmd, const char *arg)
 {

@@ -1,6 +1,15 @@
 /*
  * measure.c: the run loop: pre-build, warm-ups, measured runs, convergence.
  *
+ * Convergence: runs are added (from --runs up to --max-runs and the
+ * --max-time budget) until the CV of wall time is at most --tolerance (the
+ * seeds' rule, the default), or with --converge ci=PCT until the confidence
+ * interval of the mean wall time is within +-PCT of it.  The CV estimates
+ * the spread of single runs and does not shrink with more runs; the
+ * interval does, so that rule converges on any steady program.  Both look
+ * only at the spread, never at a difference, so stopping on them does not
+ * bias a later comparison.
+ *
  * Written once and used by every command that measures.  Between runs it
  * draws the progress line and writes the log separators; during a run it
  * only waits (spawn_run), woken at most once a second by the progress tick
@@ -29,8 +38,9 @@ struct progress {
 	size_t total; /* 0 when open-ended */
 	double run_start;
 	double mean; /* of measured runs so far, NAN if none */
-	double cv;
+	double cv;   /* or, with the CI rule, the interval's half-width */
 	double tolerance;
+	const char *what; /* "CV" or "CI" */
 	size_t remaining; /* runs still due after this one */
 };
 
@@ -61,8 +71,8 @@ draw(struct progress *p, int force)
 		    p->phase, p->index, p->total, p->name, mean, eta);
 	else
 		term_progress(force,
-		    "%s %zu: %s  mean %s, CV %.1f %% > %.1f %%  ETA %s%s",
-		    p->phase, p->index, p->name, mean, 100 * p->cv,
+		    "%s %zu: %s  mean %s, %s %.1f %% > %.1f %%  ETA %s%s",
+		    p->phase, p->index, p->name, mean, p->what, 100 * p->cv,
 		    100 * p->tolerance, p->remaining > 0 ? "<= " : "", eta);
 }
 
@@ -91,12 +101,6 @@ log_separator(const struct measure_opts *o, const char *what, size_t i,
 	w = write(o->log_fd, line, (size_t)len);
 	(void)w;
 	free(line);
-}
-
-static int
-run_failed(const struct bench_run *run)
-{
-	return run->exit_code != 0 || run->signal != 0 || run->timed_out;
 }
 
 /* One run of c; returns spawn_run's result. */
@@ -147,6 +151,25 @@ report_failure(const struct bench_cmd *c, const char *what, size_t i, size_t n,
 	       "--ignore-failure to measure it anyway");
 }
 
+/*
+ * The spread the convergence rule judges, after n runs with mean and sum
+ * of squared deviations m2: the CV, or the half-width of the mean's
+ * confidence interval relative to the mean.  NAN below 2 runs.
+ */
+static double
+measure_spread(const struct measure_opts *o, size_t n, double mean, double m2)
+{
+	double sd, t;
+
+	if (n < 2 || !(mean > 0))
+		return NAN;
+	sd = sqrt(m2 / (double)(n - 1));
+	if (!(o->ci_target > 0))
+		return sd / mean;
+	t = stats_t_quantile((1 + o->ci_level) / 2, (double)(n - 1));
+	return t * sd / sqrt((double)n) / mean;
+}
+
 int
 measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
     struct bench_result *r)
@@ -155,7 +178,8 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 	struct bench_run run;
 	struct bench_error err;
 	size_t i, cap = 0;
-	double t_start, cpu0 = 0, mean = 0, m2 = 0, cv = NAN, delta;
+	double t_start, cpu0 = 0, mean = 0, m2 = 0, spread = NAN, delta;
+	double target = o->ci_target > 0 ? o->ci_target : o->tolerance;
 	int rc = MEASURE_OK;
 
 	r->name = xstrdup(c->name);
@@ -163,12 +187,14 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 	r->argv = strv_copy(c->argv);
 	r->workdir = c->dir != NULL ? xstrdup(c->dir) : NULL;
 	r->cv_tolerance = o->tolerance;
+	r->ci_target = o->ci_target > 0 ? o->ci_target : NAN;
 	r->stop = STOP_NONE;
 
 	memset(&p, 0, sizeof(p));
 	p.name = c->name;
 	p.mean = NAN;
-	p.tolerance = o->tolerance;
+	p.tolerance = target;
+	p.what = o->ci_target > 0 ? "CI +-" : "CV";
 	t_start = spawn_now();
 
 	p.phase = "Warm-up";
@@ -192,7 +218,7 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 			rc = MEASURE_INTERRUPTED;
 			goto out;
 		}
-		if (run_failed(&run) && !o->ignore_failure) {
+		if (report_run_failed(&run) && !o->ignore_failure) {
 			report_failure(
 			    c, "warm-up run", i + 1, o->warmup, &run);
 			r->stop = STOP_FAILED;
@@ -207,7 +233,7 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 		size_t n = r->n_runs;
 
 		if (n >= o->runs) {
-			if (n >= 2 && cv <= o->tolerance) {
+			if (n >= 2 && spread <= target) {
 				r->stop = STOP_CONVERGED;
 				break;
 			}
@@ -235,7 +261,7 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 			p.remaining = o->max_runs - n - 1;
 		}
 		p.mean = n > 0 ? mean : NAN;
-		p.cv = cv;
+		p.cv = spread;
 		log_separator(
 		    o, "run", n + 1, n < o->runs ? o->runs : 0, c->command);
 		if (one_run(o, c, &p, &run) != 0) {
@@ -250,7 +276,7 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 			rc = MEASURE_INTERRUPTED;
 			break;
 		}
-		if (run_failed(&run) && !o->ignore_failure) {
+		if (report_run_failed(&run) && !o->ignore_failure) {
 			report_failure(
 			    c, "run", n + 1, n < o->runs ? o->runs : 0, &run);
 			r->stop = STOP_FAILED;
@@ -266,8 +292,7 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 		delta = run.wall - mean;
 		mean += delta / (double)r->n_runs;
 		m2 += delta * (run.wall - mean);
-		if (r->n_runs >= 2 && mean > 0)
-			cv = sqrt(m2 / (double)(r->n_runs - 1)) / mean;
+		spread = measure_spread(o, r->n_runs, mean, m2);
 	}
 	if (r->n_runs > 0)
 		r->harness_cpu = (self_cpu() - cpu0) / (double)r->n_runs;
@@ -341,7 +366,7 @@ measure_prebuild(const struct measure_opts *o, char *const *argv,
 		rc = MEASURE_INTERRUPTED;
 		goto out;
 	}
-	if (run_failed(&run)) {
+	if (report_run_failed(&run)) {
 		errorf("the pre-build '%s' %s", display,
 		    spawn_describe(&run, how, sizeof(how)));
 		if (fd >= 0) {

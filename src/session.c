@@ -24,6 +24,7 @@
 enum {
 	OPT_COLOR = 1000,
 	OPT_CONFIDENCE,
+	OPT_CONVERGE,
 	OPT_IGNORE_FAILURE,
 	OPT_LOG,
 	OPT_MAX_RUNS,
@@ -42,6 +43,7 @@ enum {
 const struct option session_options[] = {
     {"color", required_argument, NULL, OPT_COLOR},
     {"confidence", required_argument, NULL, OPT_CONFIDENCE},
+    {"converge", required_argument, NULL, OPT_CONVERGE},
     {"ignore-failure", no_argument, NULL, OPT_IGNORE_FAILURE},
     {"label", required_argument, NULL, 'l'},
     {"log", required_argument, NULL, OPT_LOG},
@@ -72,6 +74,10 @@ const char *const session_usage[] = {
     "  -w, --warmup N          warm-up runs, discarded (default 3)",
     "      --tolerance F       add runs while the CV of wall time exceeds F",
     "                          (default 0.05; 5% works too)",
+    "      --converge RULE     cv (the default: --tolerance), cv=F, or ci=PCT:",
+    "                          add runs until the confidence interval of the",
+    "                          mean wall time is within +-PCT of it (it",
+    "                          narrows with runs; the CV does not)",
     "      --max-runs N        at most N measured runs (default 30)",
     "      --max-time DURATION a budget for warm-ups and runs: no run is "
     "added",
@@ -150,6 +156,23 @@ session_option(struct session_opts *o, const char *cmd, int c, char *arg)
 		break;
 	case OPT_CONFIDENCE:
 		o->m.ci_level = cmd_parse_fraction("--confidence", arg);
+		break;
+	case OPT_CONVERGE:
+		if (strcmp(arg, "cv") == 0)
+			o->m.ci_target = 0;
+		else if (strncmp(arg, "cv=", 3) == 0) {
+			o->m.ci_target = 0;
+			o->m.tolerance =
+			    cmd_parse_fraction("--converge cv", arg + 3);
+		} else if (strncmp(arg, "ci=", 3) == 0)
+			o->m.ci_target =
+			    cmd_parse_percent("--converge ci", arg + 3);
+		else
+			cmd_usage_error(cmd,
+			    "--converge: '%s' is not cv, cv=F or ci=PCT", arg);
+		if (o->m.ci_target >= 1)
+			cmd_usage_error(cmd,
+			    "--converge: ci=%s is not below 100%%", arg + 3);
 		break;
 	case OPT_IGNORE_FAILURE:
 		o->m.ignore_failure = 1;
@@ -303,6 +326,7 @@ session_open(struct session *s, struct session_opts *o, int needs_cargo)
 	b->settings.max_runs = o->m.max_runs;
 	b->settings.max_time = o->m.max_time;
 	b->settings.tolerance = o->m.tolerance;
+	b->settings.ci_target = o->m.ci_target;
 	b->settings.timeout = o->m.timeout;
 	b->settings.ci_level = o->m.ci_level;
 	b->settings.outlier_threshold = o->m.outlier_threshold;

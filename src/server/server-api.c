@@ -580,30 +580,73 @@ list_benchmarks(struct server *s, const struct srv_req *q, struct srv_resp *r)
 	server_benchmarks_free(rows, n);
 }
 
+/*
+ * The runs of point p on metric m: its own array, or for cpu the sum of
+ * user and system in *sum (which the caller frees).  NULL when missing.
+ */
+static const double *
+point_runs(const struct server_point *p, enum cmp_measure m, double **sum)
+{
+	size_t i;
+
+	*sum = NULL;
+	switch (m) {
+	case CMP_M_WALL:
+		return p->wall;
+	case CMP_M_USER:
+		return p->user;
+	case CMP_M_SYS:
+		return p->sys;
+	case CMP_M_CPU:
+		if (p->user == NULL || p->sys == NULL)
+			return NULL;
+		*sum = xcalloc(p->n + 1, sizeof(**sum));
+		for (i = 0; i < p->n; i++)
+			(*sum)[i] = p->user[i] + p->sys[i];
+		return *sum;
+	case CMP_M_COUNT:
+		break;
+	}
+	return NULL;
+}
+
 void
 server_mark_changes(
     const struct cmp_opts *o, struct server_point *pts, size_t n)
 {
 	struct cmp_metric cm;
 	struct server_change *c;
-	double sd;
+	const double *x, *y;
+	double *sx, *sy, sd;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		c = &pts[i].change;
 		memset(c, 0, sizeof(*c));
-		c->ratio = c->p_welch = c->p_mwu = c->stddev_rule = NAN;
-		if (i == 0 || pts[i - 1].wall == NULL || pts[i].wall == NULL)
+		c->metric = o->metric;
+		c->verdict = CMP_UNKNOWN;
+		c->ratio = c->ci_low = c->ci_high = c->detectable = NAN;
+		c->p_welch = c->p_mwu = c->stddev_rule = NAN;
+		if (i == 0)
 			continue;
-		report_compare_samples(pts[i - 1].wall, pts[i - 1].n,
-		    pts[i].wall, pts[i].n, METRIC_WALL, o, &cm);
-		if (!cm.tested)
+		x = point_runs(&pts[i - 1], o->metric, &sx);
+		y = point_runs(&pts[i], o->metric, &sy);
+		report_compare_samples(x, pts[i - 1].n, y, pts[i].n, o, &cm);
+		free(sx);
+		free(sy);
+		c->verdict = cm.dec.verdict;
+		if (!cm.ev.computed)
 			continue;
 		sd = cm.noise / 2;
 		c->computed = 1;
-		c->significant =
-		    cm.verdict == CMP_FASTER || cm.verdict == CMP_SLOWER;
-		c->ratio = cm.ratio.ratio;
+		c->significant = cm.dec.verdict == CMP_FASTER ||
+		                 cm.dec.verdict == CMP_SLOWER;
+		c->ratio = cm.ev.ratio.ratio;
+		if (cm.ev.ratio.bounded) {
+			c->ci_low = cm.ev.ratio.ci_low;
+			c->ci_high = cm.ev.ratio.ci_high;
+		}
+		c->detectable = cm.dec.detectable;
 		c->p_welch = cm.welch.p;
 		c->p_mwu = cm.mwu.p;
 		c->stddev_rule =
@@ -683,7 +726,7 @@ page_index(struct server *s, const struct srv_req *q, struct srv_resp *r)
 	if (i < n)
 		db_failed(s, q, r, &err);
 	else {
-		page = server_html_index(rows, n, trends, nt, &len);
+		page = server_html_index(&s->cmp, rows, n, trends, nt, &len);
 		reply(r, 200, "text/html; charset=utf-8", page, len);
 	}
 	for (i = 0; i < n; i++)
@@ -723,7 +766,7 @@ page_benchmark(struct server *s, const struct srv_req *q, struct srv_resp *r,
 	else {
 		server_mark_changes(&s->cmp, pts, n);
 		page = server_html_benchmark(
-		    name, &f, pts, n, hosts, labels, &len);
+		    &s->cmp, name, &f, pts, n, hosts, labels, &len);
 		reply(r, 200, "text/html; charset=utf-8", page, len);
 	}
 	server_points_free(pts, n);

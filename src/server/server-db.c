@@ -10,13 +10,18 @@
  * IMMEDIATE) and wait for it up to 10 s.  Every statement is prepared with
  * bound parameters: no value ever becomes SQL text.
  *
- * Schema (PRAGMA user_version 1, application_id 'BTst'):
+ * Schema (PRAGMA user_version 2, application_id 'BTst'):
  *   baselines   one row per baseline: identity, filters, the stored bytes
  *   results     one row per benchmark of a baseline: statistics of wall,
- *               user, system, max RSS, and every run's wall time
+ *               user, system, max RSS, and every run's wall, user and
+ *               system time (the change markers compare them)
  *   benchmarks  every benchmark name with its count (for the front page)
  * and, made at open where missing (no version of its own), the index
  * baselines_host for the benchmark page's list of hosts.
+ *
+ * Version 1 kept only the runs' wall times.  Opening such a database adds
+ * the user_times and sys_times columns and fills them from the stored
+ * documents, in one transaction (migrate_1_to_2).
  */
 #include <config.h>
 
@@ -32,7 +37,7 @@
 #include "server-int.h"
 #include "server.h"
 
-#define DB_SCHEMA_VERSION 1
+#define DB_SCHEMA_VERSION 2
 #define DB_APPLICATION_ID 0x42547374 /* "BTst" */
 #define DB_BUSY_MS        10000
 
@@ -202,8 +207,9 @@ statement_sql(int which)
 			for (k = 0; k < N_STATS; k++)
 				sbuf_printf(&b, ", %s_%s", metric_cols[m],
 				    stat_cols[k]);
-		sbuf_puts(&b, ", wall_times) VALUES(?, ?, ?, ?, ?, ?");
-		for (m = 0; m < METRIC_COUNT * N_STATS + 1; m++)
+		sbuf_puts(&b, ", wall_times, user_times, sys_times) VALUES(?, "
+		              "?, ?, ?, ?, ?");
+		for (m = 0; m < METRIC_COUNT * N_STATS + 3; m++)
 			sbuf_puts(&b, ", ?");
 		sbuf_puts(&b, ")");
 		return sbuf_take(&b, NULL);
@@ -243,7 +249,9 @@ statement_sql(int which)
 				sbuf_printf(&b, ", r.%s_%s", metric_cols[m],
 				    stat_cols[k]);
 		sbuf_puts(&b,
-		    ", CASE WHEN ?7 THEN r.wall_times END "
+		    ", CASE WHEN ?7 THEN r.wall_times END"
+		    ", CASE WHEN ?7 THEN r.user_times END"
+		    ", CASE WHEN ?7 THEN r.sys_times END "
 		    "FROM results r JOIN baselines b ON b.seq = r.baseline "
 		    "WHERE r.benchmark = ?1 "
 		    "AND (?2 IS NULL OR b.label = ?2) "
@@ -301,7 +309,8 @@ results_sql(void)
 		for (k = 0; k < N_STATS; k++)
 			sbuf_printf(
 			    &b, ", %s_%s REAL", metric_cols[m], stat_cols[k]);
-	sbuf_puts(&b, ", wall_times BLOB, PRIMARY KEY (baseline, pos));"
+	sbuf_puts(&b, ", wall_times BLOB, user_times BLOB, sys_times BLOB, "
+	              "PRIMARY KEY (baseline, pos));"
 	              "CREATE INDEX results_benchmark ON "
 	              "results(benchmark, created, baseline);");
 	return sbuf_take(&b, NULL);
@@ -415,6 +424,101 @@ query_int(sqlite3 *h, const char *sql)
 	return v;
 }
 
+/* Every run's metric m as little-endian IEEE doubles. */
+static unsigned char *
+pack_times(const struct bench_result *r, enum bench_metric m, size_t *len)
+{
+	unsigned char *p = xcalloc(r->n_runs + 1, 8);
+	uint64_t u;
+	double v;
+	size_t i, k;
+
+	for (i = 0; i < r->n_runs; i++) {
+		v = report_run_metric(&r->runs[i], m);
+		memcpy(&u, &v, 8);
+		for (k = 0; k < 8; k++)
+			p[i * 8 + k] = (unsigned char)(u >> (8 * k));
+	}
+	*len = r->n_runs * 8;
+	return p;
+}
+
+/* Bind every run's metric m of r at parameter i. */
+static void
+bind_times(
+    sqlite3_stmt *st, int i, const struct bench_result *r, enum bench_metric m)
+{
+	unsigned char *p;
+	size_t len;
+
+	p = pack_times(r, m, &len);
+	sqlite3_bind_blob(st, i, p, (int)len, SQLITE_TRANSIENT);
+	free(p);
+}
+
+/*
+ * Version 1 to 2: add the runs' user and system times, read from the
+ * stored documents.  Each was validated by report_baseline_parse when it
+ * was posted and parses again; one that does not (a reader grown stricter)
+ * keeps NULL, and the markers of cpu, user and system call its metric
+ * missing.  One transaction, which re-reads the version: a second server
+ * opening the file at the same time finds the work done.
+ */
+static int
+migrate_1_to_2(struct server_db *db, sqlite3 *h, struct bench_error *err)
+{
+	static const char add[] =
+	    "ALTER TABLE results ADD COLUMN user_times BLOB; "
+	    "ALTER TABLE results ADD COLUMN sys_times BLOB;";
+	sqlite3_stmt *sel = NULL, *upd = NULL;
+	struct baseline *b;
+	size_t i;
+	int rc;
+
+	if (exec_sql(h, "BEGIN IMMEDIATE", err) != 0)
+		return -1;
+	if (query_int(h, "PRAGMA user_version") != 1)
+		return exec_sql(h, "COMMIT", err);
+	rc = exec_sql(h, add, err);
+	if (rc == 0 &&
+	    (sqlite3_prepare_v2(h, "SELECT seq, body FROM baselines", -1, &sel,
+	         NULL) != SQLITE_OK ||
+	        sqlite3_prepare_v2(h,
+	            "UPDATE results SET user_times = ?1, sys_times = ?2 "
+	            "WHERE baseline = ?3 AND pos = ?4",
+	            -1, &upd, NULL) != SQLITE_OK))
+		rc = db_error(err, h, db->path);
+	while (rc == 0 && (rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		rc = 0;
+		b = report_baseline_parse(sqlite3_column_blob(sel, 1),
+		    (size_t)sqlite3_column_bytes(sel, 1), NULL);
+		for (i = 0; b != NULL && rc == 0 && i < b->n_results; i++) {
+			bind_times(upd, 1, &b->results[i], METRIC_USER);
+			bind_times(upd, 2, &b->results[i], METRIC_SYS);
+			sqlite3_bind_int64(
+			    upd, 3, sqlite3_column_int64(sel, 0));
+			sqlite3_bind_int64(upd, 4, (sqlite3_int64)i);
+			if (sqlite3_step(upd) != SQLITE_DONE)
+				rc = db_error(err, h, "migrate");
+			sqlite3_reset(upd);
+			sqlite3_clear_bindings(upd);
+		}
+		report_baseline_free(b);
+	}
+	if (rc == SQLITE_DONE)
+		rc = 0;
+	else if (rc > 0)
+		rc = db_error(err, h, "migrate");
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	if (rc == 0)
+		rc = exec_sql(h, "PRAGMA user_version = 2", err);
+	if (rc == 0)
+		return exec_sql(h, "COMMIT", err);
+	(void)sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
 /* Create the schema in an empty database, or check an existing one. */
 static int
 setup(struct server_db *db, sqlite3 *h, struct bench_error *err)
@@ -479,6 +583,9 @@ setup(struct server_db *db, sqlite3 *h, struct bench_error *err)
 		free(sql);
 		if (rc != 0)
 			goto out;
+	} else if (version == 1 && migrate_1_to_2(db, h, err) != 0) {
+		rc = -1;
+		goto out;
 	}
 	/*
 	 * Indexes that came after schema 1, made where missing (the first
@@ -581,25 +688,8 @@ bind_real(sqlite3_stmt *st, int i, double x)
 		sqlite3_bind_null(st, i);
 }
 
-/* Every run's wall time as little-endian IEEE doubles. */
-static unsigned char *
-pack_walls(const struct bench_result *r, size_t *len)
-{
-	unsigned char *p = xcalloc(r->n_runs + 1, 8);
-	uint64_t u;
-	size_t i, k;
-
-	for (i = 0; i < r->n_runs; i++) {
-		memcpy(&u, &r->runs[i].wall, 8);
-		for (k = 0; k < 8; k++)
-			p[i * 8 + k] = (unsigned char)(u >> (8 * k));
-	}
-	*len = r->n_runs * 8;
-	return p;
-}
-
 static double *
-unpack_walls(const unsigned char *p, size_t len, size_t *n)
+unpack_times(const unsigned char *p, size_t len, size_t *n)
 {
 	double *v;
 	uint64_t u;
@@ -635,8 +725,7 @@ insert_results(struct db_conn *c, const struct baseline *b, long long seq,
 	sqlite3_stmt *ins = c->st[ST_INSERT_R], *up = c->st[ST_UPSERT_BENCH];
 	const struct bench_result *r;
 	const struct stats_summary *s;
-	unsigned char *walls;
-	size_t i, wlen;
+	size_t i;
 	int m, col, rc;
 
 	for (i = 0; i < b->n_results; i++) {
@@ -662,9 +751,9 @@ insert_results(struct db_conn *c, const struct baseline *b, long long seq,
 			bind_real(ins, col++, s->ci_low);
 			bind_real(ins, col++, s->ci_high);
 		}
-		walls = pack_walls(r, &wlen);
-		sqlite3_bind_blob(ins, col, walls, (int)wlen, SQLITE_TRANSIENT);
-		free(walls);
+		bind_times(ins, col++, r, METRIC_WALL);
+		bind_times(ins, col++, r, METRIC_USER);
+		bind_times(ins, col, r, METRIC_SYS);
 		rc = step_done(c, ins, err);
 		if (rc != 0)
 			return rc;
@@ -960,6 +1049,24 @@ fail:
 	return BENCH_ERR_IO;
 }
 
+/* n run times from a blob column; NULL when NULL (an old row) or short. */
+static double *
+col_times(sqlite3_stmt *st, int col, size_t n)
+{
+	double *v;
+	size_t got;
+
+	if (sqlite3_column_type(st, col) != SQLITE_BLOB)
+		return NULL;
+	v = unpack_times(sqlite3_column_blob(st, col),
+	    (size_t)sqlite3_column_bytes(st, col), &got);
+	if (got != n) {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
 static void
 read_point(sqlite3_stmt *st, struct server_point *p, int samples)
 {
@@ -987,15 +1094,10 @@ read_point(sqlite3_stmt *st, struct server_point *p, int samples)
 		s->ci_low = col_real(st, col++);
 		s->ci_high = col_real(st, col++);
 	}
-	if (samples && sqlite3_column_type(st, col) == SQLITE_BLOB) {
-		size_t nw;
-
-		p->wall = unpack_walls(sqlite3_column_blob(st, col),
-		    (size_t)sqlite3_column_bytes(st, col), &nw);
-		if (nw != p->n) {
-			free(p->wall);
-			p->wall = NULL;
-		}
+	if (samples) {
+		p->wall = col_times(st, col, p->n);
+		p->user = col_times(st, col + 1, p->n);
+		p->sys = col_times(st, col + 2, p->n);
 	}
 }
 

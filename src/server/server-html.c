@@ -124,25 +124,64 @@ bench_href(struct sbuf *b, const char *name)
 static void
 change_cell(struct sbuf *b, const struct server_change *c)
 {
+	const char *m = report_measure_name(c->metric);
 	double pct;
 
 	if (!c->computed || !isfinite(c->ratio)) {
-		sbuf_puts(b, "<td class=\"num same\">\xe2\x80\x94</td>");
+		sbuf_printf(b,
+		    "<td class=\"num same\" title=\"%s: %s\">\xe2\x80\x94"
+		    "</td>",
+		    m, report_verdict_name(c->verdict));
 		return;
 	}
 	pct = (c->ratio - 1) * 100;
 	if (c->significant)
 		sbuf_printf(b,
-		    "<td class=\"num change %s\" title=\"significant: "
-		    "p(Welch) %.2g, p(Mann-Whitney) %.2g, %.1f stddev\">"
+		    "<td class=\"num change %s\" title=\"%s %s: ratio %.3f "
+		    "[%.3f, %.3f], p(Welch) %.2g, p(Mann-Whitney) %.2g\">"
 		    "%+.1f %% %s</td>",
-		    pct > 0 ? "slower" : "faster", c->p_welch, c->p_mwu,
-		    c->stddev_rule, pct, pct > 0 ? "slower" : "faster");
+		    pct > 0 ? "slower" : "faster", m,
+		    report_verdict_name(c->verdict), c->ratio, c->ci_low,
+		    c->ci_high, c->p_welch, c->p_mwu, pct,
+		    pct > 0 ? "slower" : "faster");
+	else if (c->verdict == CMP_SAME)
+		sbuf_printf(b,
+		    "<td class=\"num same\" title=\"%s: no significant "
+		    "change; changes beyond \xc2\xb1%.1f %% would have been "
+		    "detected\">%+.1f %%</td>",
+		    m, 100 * c->detectable, pct);
 	else
 		sbuf_printf(b,
-		    "<td class=\"num same\" title=\"not significant\">"
-		    "%+.1f %%</td>",
-		    pct);
+		    "<td class=\"num same\" title=\"%s: untested\">%+.1f %%"
+		    "</td>",
+		    m, pct);
+}
+
+/* How the markers decide, in words. */
+static void
+rule_text(struct sbuf *b, const struct cmp_opts *o)
+{
+	sbuf_printf(b,
+	    "a change of %s time is significant when the %g %% confidence "
+	    "interval of the ratio of the means excludes 1 and both Welch's "
+	    "t-test and the Mann-Whitney U test give p &lt; %g",
+	    report_measure_name(o->metric), 100 * o->ci_level, o->alpha);
+}
+
+/* The mean of metric m of a point (cpu: user + system). */
+static double
+point_mean(const struct server_point *p, enum cmp_measure m)
+{
+	switch (m) {
+	case CMP_M_CPU:
+		return p->m[METRIC_USER].mean + p->m[METRIC_SYS].mean;
+	case CMP_M_USER:
+		return p->m[METRIC_USER].mean;
+	case CMP_M_SYS:
+		return p->m[METRIC_SYS].mean;
+	default:
+		return p->m[METRIC_WALL].mean;
+	}
 }
 
 /* The newest significant change among the points, as a table cell. */
@@ -223,8 +262,9 @@ sparkline(struct sbuf *b, const struct server_point *p, size_t n)
 }
 
 char *
-server_html_index(const struct server_benchmark *rows, size_t n,
-    struct server_point *const *trends, const size_t *n_trend, size_t *len)
+server_html_index(const struct cmp_opts *o, const struct server_benchmark *rows,
+    size_t n, struct server_point *const *trends, const size_t *n_trend,
+    size_t *len)
 {
 	struct sbuf b = {NULL, 0, 0};
 	const struct server_point *last;
@@ -243,11 +283,10 @@ server_html_index(const struct server_benchmark *rows, size_t n,
 	}
 	sbuf_printf(&b,
 	    "<p class=\"muted\">%zu benchmark%s. Wall time is the mean of a "
-	    "baseline's runs, with its 95 %% confidence interval; a change is "
-	    "significant when it exceeds twice the larger standard deviation "
-	    "and both Welch's t-test and the Mann-Whitney U test give p &lt; "
-	    "0.05.</p>\n",
+	    "baseline's runs, with its 95 %% confidence interval; ",
 	    n, n == 1 ? "" : "s");
+	rule_text(&b, o);
+	sbuf_puts(&b, ".</p>\n");
 	sbuf_puts(&b, "<table class=\"benchmarks\"><thead><tr><th>Benchmark"
 	              "</th><th>Latest wall time</th><th>vs. previous</th>"
 	              "<th>Last significant change</th><th>Trend</th>"
@@ -574,13 +613,15 @@ chart(struct sbuf *b, const char *name, const struct server_point *p, size_t n)
 		    "<g class=\"change %s\"><line x1=\"%.1f\" x2=\"%.1f\" "
 		    "y1=\"%.0f\" y2=\"%.0f\" stroke=\"%s\" "
 		    "stroke-dasharray=\"3 3\"/><path d=\"M%.1f %.1f %s\" "
-		    "fill=\"%s\"><title>%+.1f %% (p %.2g Welch, %.2g "
-		    "Mann-Whitney)</title></path></g>\n",
+		    "fill=\"%s\"><title>%s %+.1f %% [%+.1f %%, %+.1f %%] (p "
+		    "%.2g Welch, %.2g Mann-Whitney)</title></path></g>\n",
 		    ch->ratio > 1 ? "slower" : "faster", x, x, MT, CH - MB,
 		    ch->ratio > 1 ? C_SLOWER : C_FASTER, x,
 		    ch->ratio > 1 ? y - 20 : y + 20,
 		    ch->ratio > 1 ? "l-7 12 h14 z" : "l-7 -12 h14 z",
-		    ch->ratio > 1 ? C_SLOWER : C_FASTER, (ch->ratio - 1) * 100,
+		    ch->ratio > 1 ? C_SLOWER : C_FASTER,
+		    report_measure_name(ch->metric), (ch->ratio - 1) * 100,
+		    (ch->ci_low - 1) * 100, (ch->ci_high - 1) * 100,
 		    ch->p_welch, ch->p_mwu);
 	}
 	sbuf_puts(b, "</svg><figcaption>Wall time per run: the mean of each "
@@ -614,7 +655,8 @@ select_box(struct sbuf *b, const char *name, const char *label,
 }
 
 static void
-changes_table(struct sbuf *b, const struct server_point *p, size_t n)
+changes_table(struct sbuf *b, const struct cmp_opts *o,
+    const struct server_point *p, size_t n)
 {
 	size_t i, found = 0;
 	char tb[48], m1[48], m2[48];
@@ -623,16 +665,21 @@ changes_table(struct sbuf *b, const struct server_point *p, size_t n)
 		found += p[i].change.significant != 0;
 	sbuf_printf(
 	    b, "<h2 id=\"changes\">Significant changes (%zu)</h2>\n", found);
+	sbuf_puts(b, "<p class=\"muted\">Between consecutive baselines, ");
+	rule_text(b, o);
+	sbuf_puts(b, ".</p>\n");
 	if (found == 0) {
 		sbuf_puts(b, "<p class=\"muted\">No significant change between "
 		             "consecutive baselines shown here.</p>\n");
 		return;
 	}
-	sbuf_puts(b, "<table class=\"changes\"><thead><tr><th>Measured</th>"
-	             "<th>Baseline</th><th>Mean before</th><th>Mean after"
-	             "</th><th>Change</th><th>p (Welch)</th><th>p (Mann-"
-	             "Whitney)</th><th>\xc3\x97 stddev</th></tr></thead>"
-	             "<tbody>\n");
+	sbuf_printf(b,
+	    "<table class=\"changes\"><thead><tr><th>Measured</th>"
+	    "<th>Baseline</th><th>Mean %s before</th><th>after</th>"
+	    "<th>Change</th><th>Ratio [%g %% CI]</th><th>p (Welch)</th>"
+	    "<th>p (Mann-Whitney)</th><th>\xc3\x97 stddev</th></tr></thead>"
+	    "<tbody>\n",
+	    report_measure_name(o->metric), 100 * o->ci_level);
 	for (i = n; i-- > 1;) {
 		const struct server_change *c = &p[i].change;
 
@@ -647,13 +694,15 @@ changes_table(struct sbuf *b, const struct server_point *p, size_t n)
 		sbuf_printf(b,
 		    "</a></td><td class=\"num\">%s</td><td "
 		    "class=\"num\">%s</td>",
-		    dur(m1, sizeof(m1), p[i - 1].m[METRIC_WALL].mean, 0),
-		    dur(m2, sizeof(m2), p[i].m[METRIC_WALL].mean, 0));
+		    dur(m1, sizeof(m1), point_mean(&p[i - 1], c->metric), 0),
+		    dur(m2, sizeof(m2), point_mean(&p[i], c->metric), 0));
 		change_cell(b, c);
 		sbuf_printf(b,
+		    "<td class=\"num\">%.3f [%.3f, %.3f]</td>"
 		    "<td class=\"num\">%.2g</td><td class=\"num\">%.2g</td>"
 		    "<td class=\"num\">%.1f</td></tr>\n",
-		    c->p_welch, c->p_mwu, c->stddev_rule);
+		    c->ratio, c->ci_low, c->ci_high, c->p_welch, c->p_mwu,
+		    c->stddev_rule);
 	}
 	sbuf_puts(b, "</tbody></table>\n");
 }
@@ -710,9 +759,9 @@ baselines_table(struct sbuf *b, const struct server_point *p, size_t n)
 }
 
 char *
-server_html_benchmark(const char *name, const struct db_filter *f,
-    const struct server_point *pts, size_t n, char *const *hosts,
-    char *const *labels, size_t *len)
+server_html_benchmark(const struct cmp_opts *o, const char *name,
+    const struct db_filter *f, const struct server_point *pts, size_t n,
+    char *const *hosts, char *const *labels, size_t *len)
 {
 	struct sbuf b = {NULL, 0, 0};
 	const struct server_metric_stats *w;
@@ -756,7 +805,7 @@ server_html_benchmark(const char *name, const struct db_filter *f,
 		    "choose one above to compare like with like.</p>\n",
 		    nhosts);
 	chart(&b, name, pts, n);
-	changes_table(&b, pts, n);
+	changes_table(&b, o, pts, n);
 	baselines_table(&b, pts, n);
 	return page_end(&b, len);
 }

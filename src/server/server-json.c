@@ -179,7 +179,16 @@ change_json(const struct server_change *c)
 		return json_null();
 	o = json_object();
 	json_object_set_new(o, "significant", json_boolean(c->significant));
+	json_object_set_new(
+	    o, "metric", json_string(report_measure_name(c->metric)));
+	json_object_set_new(
+	    o, "verdict", json_string(report_verdict_name(c->verdict)));
 	json_object_set_new(o, "ratio", jreal(c->ratio));
+	json_object_set_new(o, "ratio_ci",
+	    isfinite(c->ci_low)
+	        ? json_pack("[oo]", jreal(c->ci_low), jreal(c->ci_high))
+	        : json_null());
+	json_object_set_new(o, "detectable", jreal(c->detectable));
 	json_object_set_new(o, "p_welch", jreal(c->p_welch));
 	json_object_set_new(o, "p_mann_whitney", jreal(c->p_mwu));
 	json_object_set_new(o, "stddevs", jreal(c->stddev_rule));
@@ -382,8 +391,22 @@ jb_point(struct jbuf *b, const struct server_point *p)
 	else {
 		jb_puts(b, c->significant ? "{\"significant\":true"
 		                          : "{\"significant\":false");
+		jb_puts(b, ",\"metric\":");
+		jb_str(b, report_measure_name(c->metric));
+		jb_puts(b, ",\"verdict\":");
+		jb_str(b, report_verdict_name(c->verdict));
 		jb_puts(b, ",\"ratio\":");
 		jb_real(b, c->ratio);
+		if (isfinite(c->ci_low)) {
+			jb_puts(b, ",\"ratio_ci\":[");
+			jb_real(b, c->ci_low);
+			jb_add(b, ",", 1);
+			jb_real(b, c->ci_high);
+			jb_add(b, "]", 1);
+		} else
+			jb_puts(b, ",\"ratio_ci\":null");
+		jb_puts(b, ",\"detectable\":");
+		jb_real(b, c->detectable);
 		jb_puts(b, ",\"p_welch\":");
 		jb_real(b, c->p_welch);
 		jb_puts(b, ",\"p_mann_whitney\":");
@@ -458,6 +481,10 @@ server_point_clear(struct server_point *p)
 	p->git_commit = NULL;
 	free(p->wall);
 	p->wall = NULL;
+	free(p->user);
+	p->user = NULL;
+	free(p->sys);
+	p->sys = NULL;
 }
 
 void

@@ -47,14 +47,21 @@ struct server_stored {
 	char **benchmarks; /* the names of its results, NULL-terminated */
 };
 
-/* A significant change between two consecutive points of a history. */
+/* The change between two consecutive points of a history: compare's
+   decision (report_compare_samples) on the server's --metric. */
 struct server_change {
-	int computed;       /* 0: no comparison (first point, too few runs) */
-	int significant;    /* the rule of compare: 2 stddev, Welch, MWU */
-	double ratio;       /* mean(this) / mean(previous) */
+	int computed;    /* 0: no comparison (first point, too few runs,
+	                    the metric missing) */
+	int significant; /* the verdict is slower or faster */
+	enum cmp_verdict verdict;
+	enum cmp_measure metric;
+	double ratio;  /* mean(this) / mean(previous) */
+	double ci_low; /* the ratio's interval */
+	double ci_high;
+	double detectable;  /* no significant change: its half-width */
 	double p_welch;     /* Welch's t-test */
 	double p_mwu;       /* Mann-Whitney U */
-	double stddev_rule; /* |diff| / max(stddev) */
+	double stddev_rule; /* |diff| / max(stddev): the Section 06 line */
 };
 
 /* One point of a benchmark's history: one baseline's result. */
@@ -70,7 +77,11 @@ struct server_point {
 	size_t n;      /* measured runs */
 	int converged; /* -1 unknown */
 	struct server_metric_stats m[METRIC_COUNT];
-	double *wall; /* every run's wall time (n values), NULL if not loaded */
+	/* Every run's wall, user and system time (n values each); NULL when
+	   not loaded, or (user, sys) for rows stored without them. */
+	double *wall;
+	double *user;
+	double *sys;
 	struct server_change change; /* against the previous point */
 };
 

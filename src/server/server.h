@@ -151,9 +151,10 @@ void server_dispatch(
 /* Free what a response holds. */
 void server_resp_free(struct srv_resp *r);
 /*
- * Mark each point's change against the one before it (every run's wall
- * time loaded) by the rule of compare and check, report_compare_samples,
- * with the options o (serve --alpha).
+ * Mark each point's change against the one before it (every run's times
+ * loaded) by the decision of compare and check, report_compare_samples,
+ * on metric o->metric with the options o (serve --metric, --alpha).  A
+ * point whose runs lack the metric is untested.
  */
 void server_mark_changes(
     const struct cmp_opts *o, struct server_point *pts, size_t n);
@@ -163,13 +164,15 @@ void server_log(struct server *s, const char *fmt, ...)
 
 /* server-html.c */
 
-/* The front page: every benchmark with its recent trend. */
-char *server_html_index(const struct server_benchmark *rows, size_t n,
+/* The front page: every benchmark with its recent trend (the markers'
+   options o, for the words of their rule). */
+char *server_html_index(const struct cmp_opts *o,
+    const struct server_benchmark *rows, size_t n,
     struct server_point *const *trends, const size_t *n_trend, size_t *len);
 /* A benchmark's page: chart, changes, baselines. */
-char *server_html_benchmark(const char *name, const struct db_filter *f,
-    const struct server_point *pts, size_t n, char *const *hosts,
-    char *const *labels, size_t *len);
+char *server_html_benchmark(const struct cmp_opts *o, const char *name,
+    const struct db_filter *f, const struct server_point *pts, size_t n,
+    char *const *hosts, char *const *labels, size_t *len);
 /* A page that says what went wrong (status is in the title). */
 char *server_html_error(int status, const char *message, size_t *len);
 

@@ -1,7 +1,8 @@
 /*
  * test_compare.c: compare and check with the real binary, on baselines
  * made from programs whose speeds are known (behave sleep: the wall time
- * of sleeping hardly depends on how busy the machine is), and sweep on
+ * of sleeping hardly depends on how busy the machine is; behave
+ * noisy-sleep and burn-noisy add a known, repeatable noise), and sweep on
  * the example workspace with the real cargo.
  */
 #include <config.h>
@@ -79,6 +80,25 @@ json_text(const char *text)
 	return j;
 }
 
+/*
+ * Write to out the baseline a with the results of b appended (the first
+ * renamed to rename when not NULL).
+ */
+static void
+join_results(const char *out, const char *a, const char *b, const char *rename)
+{
+	json_t *x = json_file(a), *y = json_file(b);
+
+	if (rename != NULL)
+		json_object_set_new(
+		    first_result(y), "name", json_string(rename));
+	json_array_extend(
+	    json_object_get(x, "results"), json_object_get(y, "results"));
+	cr_assert_eq(json_dump_file(x, out, JSON_INDENT(1)), 0);
+	json_decref(x);
+	json_decref(y);
+}
+
 static const char *
 bench_verdict(json_t *cmp)
 {
@@ -107,16 +127,16 @@ Test(compare, a_clearly_faster_program_is_faster, .timeout = 180)
 	cli_run(
 	    &c, NULL, NULL, 30, (const char *[]){"compare", fast, slow, NULL});
 	cr_assert_eq(c.status, 0, "%s", c.err);
-	cr_assert_not_null(strstr(c.out, "suite: slower (+"), "%s", c.out);
+	cr_assert_not_null(strstr(c.out, "suite: slower by "), "%s", c.out);
 	cr_assert_not_null(strstr(c.out, "Welch p"), "%s", c.out);
 	cli_free(&c);
 }
 
-Test(compare, the_same_program_twice_is_no_change_and_reproducible,
-    .timeout = 180)
+Test(compare, the_same_program_twice_is_reproducible, .timeout = 180)
 {
 	struct cli c;
-	json_t *j;
+	const char *v;
+	json_t *j, *b;
 
 	baselines();
 	cli_run(&c, NULL, NULL, 30,
@@ -124,8 +144,17 @@ Test(compare, the_same_program_twice_is_no_change_and_reproducible,
 	        slow, slow2, NULL});
 	cr_assert_eq(c.status, 0, "exit %d: %s", c.status, c.out);
 	j = json_text(c.out);
-	cr_assert_str_eq(bench_verdict(j), "no significant change");
 	cr_assert(json_is_true(json_object_get(j, "reproducible")));
+	/*
+	 * Sleeping 0.1 s varies by a few ms within a session, so a shift of
+	 * a few ms between two sessions can be significant; it must be
+	 * small.
+	 */
+	b = json_array_get(json_object_get(j, "benchmarks"), 0);
+	v = bench_verdict(j);
+	cr_assert_str_neq(v, "untested");
+	if (strcmp(v, "no significant change") != 0)
+		cr_assert_lt(fabs(jnum(b, "change")), 0.05, "%s", c.out);
 	json_decref(j);
 	cli_free(&c);
 
@@ -193,12 +222,16 @@ Test(compare, bad_input_is_named_with_status_2, .timeout = 180)
 	text[len / 2] = '\0';
 	write_file(trunc, text);
 	free(text);
-	/* A baseline with another benchmark name. */
+	/*
+	 * A baseline of two benchmarks, neither called "suite" (one each
+	 * would be compared whatever the names).
+	 */
 	cli_run(&c, NULL, NULL, 60,
 	    (const char *[]){"--no-prebuild", "-q", "-w", "0", "-r", "2", "-n",
 	        "other", "-o", other, "--", "true", NULL});
 	cr_assert_eq(c.status, 0);
 	cli_free(&c);
+	join_results(other, other, other, "another");
 
 	cases[0].file = missing;
 	cases[0].words = "No such file";
@@ -274,7 +307,7 @@ Test(check, every_exit_status, .timeout = 300)
 	/* Beyond --fail: exit 1, and --update-baseline leaves it alone. */
 	cli_run(&c, NULL, NULL, 30,
 	    (const char *[]){"check", "--baseline", base, "--result", slow,
-	        "--fail", "50", "--update-baseline", NULL});
+	        "--fail", "20", "--update-baseline", NULL});
 	cr_assert_eq(c.status, 1, "%s", c.err);
 	cr_assert_not_null(strstr(c.out, "Gate: fail"), "%s", c.out);
 	cr_assert_not_null(strstr(c.err, "left as it was"), "%s", c.err);
@@ -296,11 +329,16 @@ Test(check, every_exit_status, .timeout = 300)
 	cr_assert_eq(c.status, 3, "%s", c.err);
 	cli_free(&c);
 
-	/* Measuring now, passing: the new run is compared by its name. */
+	/*
+	 * Measuring now, passing: the new run is compared by its name.  The
+	 * same sleep measured minutes apart can shift by a few ms on a busy
+	 * machine, which is significant with runs this steady: --warn 50
+	 * keeps such a shift a pass.
+	 */
 	cli_run(&c, NULL, NULL, 60,
 	    (const char *[]){"check", "--baseline", fast, "--no-prebuild", "-w",
-	        "1", "-r", "6", "-n", "suite", "--", behave_bin(), "sleep",
-	        "0.05", NULL});
+	        "1", "-r", "6", "-n", "suite", "--warn", "50", "--",
+	        behave_bin(), "sleep", "0.05", NULL});
 	cr_assert_eq(c.status, 0, "%s", c.err);
 	cr_assert_not_null(strstr(c.out, "Gate: pass"), "%s", c.out);
 	cli_free(&c);
@@ -337,6 +375,369 @@ Test(check, interrupted_measurement_is_130, .timeout = 120)
 	cli_wait(&c, pid, 30);
 	cr_assert_eq(c.status, 130, "%s", c.err);
 	cli_free(&c);
+}
+
+/*
+ * Run bench-tests without cargo's directory on PATH and (with -C /)
+ * outside a git tree: no toolchain or git probes, a quicker start on a
+ * busy machine.
+ */
+static const char *const no_cargo_env[] = {"PATH=/usr/bin:/bin", NULL};
+
+/* Write "SEED 0" to a noise state file of behave. */
+static char *
+noise_state(const char *d, const char *name, unsigned seed)
+{
+	char *path = path_join(d, name), text[32];
+
+	snprintf(text, sizeof(text), "%u 0\n", seed);
+	write_file(path, text);
+	return path;
+}
+
+/* The gate's status in check's JSON on stdout. */
+static const char *
+gate_status(json_t *j)
+{
+	const char *s = json_string_value(
+	    json_object_get(json_object_get(j, "gate"), "status"));
+
+	cr_assert_not_null(s);
+	return s;
+}
+
+/*
+ * The issue's case with a real program: a baseline whose runs are noisy
+ * (0.6 s + a uniform 0-200 ms sleep: CV 8 %) and a program 20 % slower
+ * (0.84 s).  With the noise of seed 1 (computed by hand from behave's
+ * sequence, scipy as in the unit tests) the ratio is 1.20 [1.13, 1.27]:
+ * fail at --fail 5 with a margin of 8 points, and a warning at least even
+ * if the machine's jitter were to widen the interval a lot.  No warm-ups:
+ * a sleep needs none, and the test stays short.
+ */
+Test(gate, a_20_percent_slowdown_fails_under_noise, .timeout = 240)
+{
+	char *d = scratch_dir("gate20"), *base = path_join(d, "base.json");
+	char *state = noise_state(d, "noise", 1);
+	struct cli c;
+	json_t *j;
+
+	cli_run(&c, NULL, no_cargo_env, 120,
+	    (const char *[]){"--no-prebuild", "-q", "-C", "/", "-w", "1", "-r",
+	        "10", "--max-runs", "10", "-n", "suite", "-o", base, "--",
+	        behave_bin(), "noisy-sleep", state, "0.6", "0.2", NULL});
+	cr_assert_eq(c.status, 0, "%s", c.err);
+	cli_free(&c);
+	cli_run(&c, NULL, no_cargo_env, 120,
+	    (const char *[]){"check", "--baseline", base, "--no-prebuild", "-w",
+	        "0", "-r", "5", "--max-runs", "5", "-n", "suite", "--warn", "5",
+	        "--fail", "5", "--format", "json", "--", behave_bin(), "sleep",
+	        "0.84", NULL});
+	cr_assert_eq(c.status, 1, "exit %d: %s\n%s", c.status, c.err, c.out);
+	j = json_text(c.out);
+	cr_assert_str_eq(gate_status(j), "fail");
+	cr_assert_str_eq(bench_verdict(j), "slower");
+	json_decref(j);
+	cr_assert_not_null(
+	    strstr(c.err, "lower bound above --fail 5 %"), "%s", c.err);
+	cli_free(&c);
+	free(state);
+	free(base);
+	free(d);
+}
+
+/*
+ * No false alarms: 10 baselines of one program (20-40 ms, a uniform noise
+ * of CV 19 %, seeds 100-109), and 20 gates, each comparing baseline i
+ * with i + 1 and with i + 3 (mod 10).  With alpha 0.05 a gate warns in
+ * about 2.5 % of such pairs (a significant slowdown is half the false
+ * positives); by hand, with these seeds, none of the 20 pairs is even
+ * significant, so 19 of 20 leaves room for the machine's own jitter.
+ */
+Test(gate, the_same_program_passes_19_of_20_gates, .timeout = 300)
+{
+	char *d = scratch_dir("gate-same"), *files[10], name[32];
+	size_t i, passes = 0;
+	struct cli c;
+	json_t *j;
+
+	for (i = 0; i < 10; i++) {
+		char *state;
+
+		snprintf(name, sizeof(name), "noise%zu", i);
+		state = noise_state(d, name, 100 + (unsigned)i);
+		snprintf(name, sizeof(name), "b%zu.json", i);
+		files[i] = path_join(d, name);
+		cli_run(&c, NULL, no_cargo_env, 60,
+		    (const char *[]){"--no-prebuild", "-q", "-C", "/", "-w",
+		        "0", "-r", "5", "--max-runs", "5", "-n", "suite", "-o",
+		        files[i], "--", behave_bin(), "noisy-sleep", state,
+		        "0.02", "0.02", NULL});
+		cr_assert_eq(c.status, 0, "%s", c.err);
+		cli_free(&c);
+		free(state);
+	}
+	for (i = 0; i < 20; i++) {
+		cli_run(&c, NULL, NULL, 30,
+		    (const char *[]){"check", "--baseline", files[i % 10],
+		        "--result", files[(i % 10 + (i < 10 ? 1 : 3)) % 10],
+		        "--format", "json", "--fail", "30", NULL});
+		cr_assert(c.status == 0 || c.status == 1, "exit %d: %s",
+		    c.status, c.err);
+		j = json_text(c.out);
+		passes += strcmp(gate_status(j), "pass") == 0;
+		json_decref(j);
+		cli_free(&c);
+	}
+	cr_assert_geq(passes, 19, "only %zu of 20 gates passed", passes);
+	for (i = 0; i < 10; i++)
+		free(files[i]);
+	free(d);
+}
+
+/*
+ * Append the runs of baseline part to those of baseline all (its only
+ * benchmark; all is created from part when missing).  The reader
+ * recomputes every statistic from the runs.
+ */
+static void
+merge_runs(const char *all, const char *part)
+{
+	json_t *p = json_file(part), *a;
+
+	if (access(all, F_OK) != 0) {
+		cr_assert_eq(json_dump_file(p, all, 0), 0);
+		json_decref(p);
+		return;
+	}
+	a = json_file(all);
+	json_array_extend(json_object_get(first_result(a), "runs"),
+	    json_object_get(first_result(p), "runs"));
+	cr_assert_eq(json_dump_file(a, all, 0), 0);
+	json_decref(a);
+	json_decref(p);
+}
+
+/*
+ * A 10 % CPU slowdown (150 -> 165 ms of user time) under a noisy sleep
+ * (20 ms + 0-300 ms, the same noise sequence on both sides): --metric cpu
+ * sees it, --metric wall does not (a few ms in a spread of 87 ms), and
+ * watching both the worst decides.  The system time of a short process
+ * jumps by whole scheduler ticks (0, 4, 8 ms), so cpu varies by ~4 ms:
+ * with 10 runs a side the ratio's standard error is about 1.2 %.  The two
+ * programs are measured in alternation, 2 runs at a time, so that a
+ * change of the machine's load (which stretches the wall time of the
+ * CPU burn) falls on both sides alike.
+ */
+Test(gate, a_cpu_slowdown_is_caught_with_metric_cpu_only, .timeout = 300)
+{
+	char *d = scratch_dir("gate-cpu"), *before = path_join(d, "b.json");
+	char *after = path_join(d, "a.json"), *part = path_join(d, "p.json");
+	char *s1 = noise_state(d, "n1", 7), *s2 = noise_state(d, "n2", 7);
+	static const char *const metric[] = {"cpu", "wall", "wall,cpu"};
+	static const char *const want[] = {"warn", "pass", "warn"};
+	struct cli c;
+	json_t *j;
+	size_t i, side;
+
+	for (i = 0; i < 10; i++) {
+		side = i % 2;
+		cli_run(&c, NULL, no_cargo_env, 120,
+		    (const char *[]){"--no-prebuild", "-q", "-C", "/", "-w",
+		        "0", "-r", "2", "--max-runs", "2", "-n", "suite", "-o",
+		        part, "--", behave_bin(), "burn-noisy",
+		        side == 0 ? s1 : s2, side == 0 ? "0.15" : "0.165",
+		        "0.02", "0.3", NULL});
+		cr_assert_eq(c.status, 0, "%s", c.err);
+		cli_free(&c);
+		merge_runs(side == 0 ? before : after, part);
+	}
+	for (i = 0; i < 3; i++) {
+		cli_run(&c, NULL, NULL, 30,
+		    (const char *[]){"check", "--baseline", before, "--result",
+		        after, "--warn", "5", "--metric", metric[i], "--format",
+		        "json", NULL});
+		cr_assert_eq(
+		    c.status, 0, "%s: exit %d: %s", metric[i], c.status, c.err);
+		j = json_text(c.out);
+		cr_expect_str_eq(gate_status(j), want[i], "--metric %s: %s",
+		    metric[i], c.out);
+		json_decref(j);
+		cli_free(&c);
+	}
+	free(s1);
+	free(s2);
+	free(part);
+	free(before);
+	free(after);
+	free(d);
+}
+
+Test(gate, refusals_and_usage, .timeout = 180)
+{
+	char *d = scratch_dir("gate-refuse"), *base = path_join(d, "b.json");
+	char *one = path_join(d, "one.json"), *two = path_join(d, "two.json");
+	struct stat st0, st1;
+	struct cli c;
+
+	baselines();
+	/* A 1-run result 5x slower: untested, a warning; never the new
+	   baseline. */
+	cli_run(&c, NULL, no_cargo_env, 60,
+	    (const char *[]){"--no-prebuild", "-q", "-C", "/", "-w", "0", "-r",
+	        "1", "--max-runs", "1", "-n", "suite", "-o", one, "--",
+	        behave_bin(), "sleep", "0.5", NULL});
+	cr_assert_eq(c.status, 0, "%s", c.err);
+	cli_free(&c);
+	cli_run(&c, NULL, NULL, 30,
+	    (const char *[]){"check", "--baseline", fast, "--result", one,
+	        "--fail", "5", NULL});
+	cr_assert_eq(c.status, 0, "%s", c.err);
+	cr_assert_not_null(strstr(c.out, "Gate: warn"), "%s", c.out);
+	cr_assert_not_null(
+	    strstr(c.err, "untested: 6 and 1 runs"), "%s", c.err);
+	cli_free(&c);
+	/* --strict: the same is a failure. */
+	cli_run(&c, NULL, NULL, 30,
+	    (const char *[]){"check", "--baseline", fast, "--result", one,
+	        "--fail", "5", "--strict", NULL});
+	cr_assert_eq(c.status, 1, "%s", c.err);
+	cli_free(&c);
+	/* --update-baseline leaves the baseline and says why. */
+	{
+		char *copy = path_join(d, "copy.json");
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = fopen(fast, "r"), *g;
+
+		cr_assert_not_null(f);
+		cr_assert_eq(getdelim(&text, &len, '\0', f) > 0, 1);
+		fclose(f);
+		g = fopen(copy, "w");
+		fputs(text, g);
+		fclose(g);
+		free(text);
+		stat(copy, &st0);
+		cli_run(&c, NULL, NULL, 30,
+		    (const char *[]){"check", "--baseline", copy, "--result",
+		        one, "--update-baseline", NULL});
+		cr_assert_eq(c.status, 0, "%s", c.err);
+		cr_assert_not_null(
+		    strstr(c.err, "left as it was: the gate said warn"), "%s",
+		    c.err);
+		stat(copy, &st1);
+		cr_assert_eq(st0.st_size, st1.st_size);
+		cr_assert_eq(st0.st_mtim.tv_nsec, st1.st_mtim.tv_nsec);
+		cli_free(&c);
+		/* No baseline yet and a 1-run result: not created either. */
+		unlink(copy);
+		cli_run(&c, NULL, NULL, 30,
+		    (const char *[]){"check", "--baseline", copy, "--result",
+		        one, "--update-baseline", NULL});
+		cr_assert_eq(c.status, 0, "%s", c.err);
+		cr_assert_neq(access(copy, F_OK), 0);
+		cr_assert_not_null(
+		    strstr(c.err, "1 run, fewer than"), "%s", c.err);
+		cli_free(&c);
+		free(copy);
+	}
+	/*
+	 * A baseline's benchmark missing from the result: base.json holds
+	 * "suite" (from fast.json) and "other"; the result only "suite".
+	 */
+	cli_run(&c, NULL, no_cargo_env, 60,
+	    (const char *[]){"--no-prebuild", "-q", "-C", "/", "-w", "0", "-r",
+	        "2", "-n", "other", "-o", two, "--", "true", NULL});
+	cr_assert_eq(c.status, 0, "%s", c.err);
+	cli_free(&c);
+	join_results(base, fast, two, NULL);
+	cli_run(&c, NULL, NULL, 30,
+	    (const char *[]){
+	        "check", "--baseline", base, "--result", fast, NULL});
+	cr_assert_eq(c.status, 0, "%s", c.err);
+	cr_assert_not_null(strstr(c.out, "Gate: warn"), "%s", c.out);
+	cr_assert_not_null(
+	    strstr(c.out, "other: warn: in the baseline but missing from "
+	                  "the result"),
+	    "%s", c.out);
+	cli_free(&c);
+	cli_run(&c, NULL, NULL, 30,
+	    (const char *[]){"check", "--baseline", base, "--result", fast,
+	        "--strict", NULL});
+	cr_assert_eq(c.status, 1, "%s", c.err);
+	cli_free(&c);
+	/* --fail below --warn: exit 2; bad metrics: exit 2. */
+	cli_run(&c, NULL, NULL, 30,
+	    (const char *[]){"check", "--baseline", fast, "--result", slow,
+	        "--warn", "20", "--fail", "10", NULL});
+	cr_assert_eq(c.status, 2);
+	cr_assert_not_null(
+	    strstr(c.err, "--fail 10% is below --warn 20%"), "%s", c.err);
+	cli_free(&c);
+	cli_run(&c, NULL, NULL, 30,
+	    (const char *[]){"check", "--baseline", fast, "--result", slow,
+	        "--metric", "wall,rss", NULL});
+	cr_assert_eq(c.status, 2);
+	cr_assert_not_null(
+	    strstr(c.err, "'rss' is not wall, cpu"), "%s", c.err);
+	cli_free(&c);
+	cli_run(&c, NULL, NULL, 30,
+	    (const char *[]){
+	        "compare", "--metric", "wall,cpu", fast, slow, NULL});
+	cr_assert_eq(c.status, 2);
+	cr_assert_not_null(strstr(c.err, "one metric"), "%s", c.err);
+	cli_free(&c);
+	/* --fail alone below the default --warn: the warning follows. */
+	cli_run(&c, NULL, NULL, 30,
+	    (const char *[]){"check", "--baseline", fast, "--result", slow,
+	        "--fail", "10", "--format", "json", NULL});
+	cr_assert_eq(c.status, 1, "%s", c.err);
+	cr_assert_not_null(strstr(c.out, "\"warn\": 0.1"), "%s", c.out);
+	cli_free(&c);
+	free(base);
+	free(one);
+	free(two);
+	free(d);
+}
+
+Test(compare, two_single_benchmarks_with_different_names, .timeout = 180)
+{
+	char *d = scratch_dir("pair"), *old = path_join(d, "old.json");
+	char *new = path_join(d, "new.json");
+	struct cli c;
+	json_t *j, *b;
+	char *text;
+
+	cli_run(&c, NULL, no_cargo_env, 60,
+	    (const char *[]){"--no-prebuild", "-q", "-C", "/", "-w", "0", "-r",
+	        "5", "-o", old, "--", behave_bin(), "sleep", "0.05", NULL});
+	cr_assert_eq(c.status, 0, "%s", c.err);
+	cli_free(&c);
+	cli_run(&c, NULL, no_cargo_env, 60,
+	    (const char *[]){"--no-prebuild", "-q", "-C", "/", "-w", "0", "-r",
+	        "5", "-o", new, "--", behave_bin(), "sleep", "0.02", NULL});
+	cr_assert_eq(c.status, 0, "%s", c.err);
+	cli_free(&c);
+	cli_run(&c, NULL, NULL, 30,
+	    (const char *[]){"compare", "--format", "json", old, new, NULL});
+	cr_assert_eq(c.status, 0, "%s", c.err);
+	j = json_text(c.out);
+	b = json_array_get(json_object_get(j, "benchmarks"), 0);
+	cr_assert_str_eq(bench_verdict(j), "faster");
+	cr_assert_not_null(strstr(
+	    json_string_value(json_object_get(b, "name")), "sleep 0.05"));
+	cr_assert_not_null(strstr(
+	    json_string_value(json_object_get(b, "after_name")), "sleep 0.02"));
+	text = json_dumps(json_object_get(j, "warnings"), 0);
+	cr_assert_not_null(
+	    strstr(text, "are compared although their names differ"), "%s",
+	    text);
+	free(text);
+	json_decref(j);
+	cli_free(&c);
+	free(old);
+	free(new);
+	free(d);
 }
 
 Test(sweep, example_workspace_split_targets_and_per_test, .timeout = 900)

@@ -399,6 +399,79 @@ Test(convergence, steady_command_converges_at_the_minimum, .timeout = 60)
 	free(dir);
 }
 
+/*
+ * --converge ci=25: the runs alternate 0.05 s and 0.15 s (a CV near 50 %,
+ * which the CV rule never gets under 5 %), but the confidence interval of
+ * the mean narrows as runs are added: it comes within +-25 % of the mean
+ * after about 20 runs.  The loop must stop at the first run count (from
+ * --runs on) whose interval is that narrow, checked here from the times
+ * with Student's t quantiles from scipy:
+ *   [stats.t.ppf(0.975, df) for df in range(1, 40)]
+ */
+Test(convergence, ci_rule_stops_when_the_interval_is_narrow, .timeout = 120)
+{
+	static const double t975[] = {12.706205, 4.302653, 3.182446, 2.776445,
+	    2.570582, 2.446912, 2.364624, 2.306004, 2.262157, 2.228139,
+	    2.200985, 2.178813, 2.160369, 2.144787, 2.131450, 2.119905,
+	    2.109816, 2.100922, 2.093024, 2.085963, 2.079614, 2.073873,
+	    2.068658, 2.063899, 2.059539, 2.055529, 2.051831, 2.048407,
+	    2.045230, 2.042272, 2.039513, 2.036933, 2.034515, 2.032245,
+	    2.030108, 2.028094, 2.026192, 2.024394, 2.022691};
+	struct cli c;
+	char *dir = scratch_dir("ci-rule"), *out = path_join(dir, "b.json");
+	char *state = path_join(dir, "counter");
+	json_t *b, *r, *times;
+	double sum, sq, mean, sd, hw;
+	size_t n, m, i;
+
+	cli_run(&c, NULL, NULL, 100,
+	    (const char *[]){"--no-prebuild", "-w", "0", "-r", "3",
+	        "--max-runs", "40", "--converge", "ci=25", "-o", out, "--",
+	        behave_bin(), "alternate", state, "0.05", "0.15", NULL});
+	cr_assert_eq(c.status, 0, "%s", c.err);
+	cr_assert_not_null(strstr(c.out, "CI of mean +-"), "%s", c.out);
+	b = json_file(out);
+	r = first_result(b);
+	cr_assert_str_eq(json_string_value(json_object_get(
+	                     json_object_get(r, "convergence"), "rule")),
+	    "ci");
+	cr_assert_float_eq(jnum(r, "convergence.ci_target"), 0.25, 1e-12);
+	cr_assert_str_eq(json_string_value(json_object_get(
+	                     json_object_get(b, "settings"), "converge")),
+	    "ci");
+	cr_assert(json_is_true(
+	    json_object_get(json_object_get(r, "convergence"), "converged")));
+	times = json_object_get(r, "times");
+	n = json_array_size(times);
+	cr_assert_geq(n, 10, "%zu runs: stopped too early", n);
+	cr_assert_lt(n, 40, "did not stop before --max-runs");
+	for (m = 3; m <= n; m++) {
+		sum = sq = 0;
+		for (i = 0; i < m; i++)
+			sum += json_real_value(json_array_get(times, i));
+		mean = sum / (double)m;
+		for (i = 0; i < m; i++) {
+			double d =
+			    json_real_value(json_array_get(times, i)) - mean;
+
+			sq += d * d;
+		}
+		sd = sqrt(sq / (double)(m - 1));
+		hw = t975[m - 2] * sd / sqrt((double)m) / mean;
+		if (m < n)
+			cr_expect_gt(hw, 0.25 * (1 - 1e-3),
+			    "%zu runs were enough (+-%.4f)", m, hw);
+		else
+			cr_expect_leq(hw, 0.25 * (1 + 1e-3),
+			    "stopped at %zu runs at +-%.4f", m, hw);
+	}
+	json_decref(b);
+	cli_free(&c);
+	free(state);
+	free(out);
+	free(dir);
+}
+
 Test(convergence, max_time_budget_stops_adding_runs, .timeout = 60)
 {
 	struct cli c;

@@ -704,8 +704,13 @@ Test(api, post_list_fetch_history_and_filters, .timeout = 60)
 	/* 1.0 s -> 1.1 s -> 1.2 s with a 1 % spread: significant. */
 	cr_assert(
 	    json_is_null(json_object_get(json_array_get(pts, 0), "change")));
-	cr_assert(json_is_true(json_object_get(
-	    json_object_get(json_array_get(pts, 1), "change"), "significant")));
+	p0 = json_object_get(json_array_get(pts, 1), "change");
+	cr_assert(json_is_true(json_object_get(p0, "significant")));
+	cr_assert_str_eq(jstr_at(p0, "metric"), "wall");
+	cr_assert_str_eq(jstr_at(p0, "verdict"), "slower");
+	cr_assert_gt(
+	    json_real_value(json_array_get(json_object_get(p0, "ratio_ci"), 0)),
+	    1.05);
 	json_decref(j);
 	reply_free(&r);
 	get(&r, &s, "/api/v1/benchmarks/suite/history?label=nightly&limit=1");
@@ -726,6 +731,25 @@ Test(api, post_list_fetch_history_and_filters, .timeout = 60)
 	j = reply_json(&r);
 	cr_assert_eq(json_integer_value(json_object_get(j, "baselines")), 3);
 	json_decref(j);
+	reply_free(&r);
+
+	/* serve --metric cpu: the markers judge user + system time. */
+	srv_stop(&s);
+	srv_start(&s, (const char *[]){"--metric", "cpu", NULL});
+	get(&r, &s, "/api/v1/benchmarks/suite/history");
+	cr_assert_eq(r.status, 200);
+	j = reply_json(&r);
+	p0 = json_object_get(
+	    json_array_get(json_object_get(j, "points"), 1), "change");
+	cr_assert_str_eq(jstr_at(p0, "metric"), "cpu");
+	cr_assert_str_eq(jstr_at(p0, "verdict"), "slower");
+	json_decref(j);
+	reply_free(&r);
+	get(&r, &s, "/benchmarks/suite");
+	cr_assert_eq(r.status, 200);
+	cr_assert_not_null(
+	    strstr(r.body, "a change of cpu time is significant"), "%s",
+	    r.body);
 	reply_free(&r);
 
 	srv_stop(&s);
@@ -1246,6 +1270,12 @@ Test(serve, usage_errors_exit_2_with_a_message, .timeout = 60)
 			cli_free(&c);
 		}
 	}
+	cli_run(&c, NULL, NULL, 30,
+	    (const char *[]){
+	        "serve", "--db", notdb, "--metric", "wall,cpu", NULL});
+	cr_assert_eq(c.status, 2);
+	cr_assert_not_null(strstr(c.err, "one metric"), "%s", c.err);
+	cli_free(&c);
 	/* A port in use. */
 	srv_new(&s, "busy", NULL);
 	cli_run(&c, NULL, NULL, 30,

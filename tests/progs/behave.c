@@ -15,6 +15,17 @@
  *   behave pidlog FILE SECONDS  append our pid to FILE, then sleep
  *   behave alternate FILE A B   sleep A seconds on odd calls, B on even
  *                            ones (a counter is kept in FILE)
+ *   behave noisy-sleep FILE BASE SPREAD
+ *                            sleep BASE + SPREAD u seconds, u uniform in
+ *                            [0, 1) from a pseudo-random sequence: FILE
+ *                            holds "SEED COUNT" (a missing file is seed 0),
+ *                            and call COUNT of seed SEED always draws the
+ *                            same u, so a test's noise is known and
+ *                            repeatable
+ *   behave burn-noisy FILE CPU BASE SPREAD
+ *                            burn CPU seconds of user time, then sleep as
+ *                            noisy-sleep does (a steady CPU time under a
+ *                            noisy wall time)
  *
  * CPU burning measures its own rusage, so the time burnt is what was asked
  * whatever else the machine does.  Built without sanitizers.
@@ -22,6 +33,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +62,7 @@ burn_user(double seconds)
 	unsigned long i, x = 1;
 
 	while (cpu(1) < seconds) {
-		for (i = 0; i < 1000000; i++)
+		for (i = 0; i < 100000; i++)
 			x = x * 6364136223846793005UL + 1442695040888963407UL;
 		sink = x;
 	}
@@ -87,6 +99,39 @@ sleep_for(double seconds)
 		;
 }
 
+/* splitmix64: a good 64-bit mix of a counter (Steele, Lea, Flood 2014). */
+static uint64_t
+mix64(uint64_t z)
+{
+	z += 0x9e3779b97f4a7c15ULL;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* The next u in [0, 1) of the sequence kept in path ("SEED COUNT"). */
+static double
+next_noise(const char *path)
+{
+	unsigned long long seed = 0, count = 0;
+	FILE *f = fopen(path, "r+");
+	uint64_t z;
+
+	if (f == NULL)
+		f = fopen(path, "w+");
+	if (f == NULL) {
+		perror(path);
+		exit(95);
+	}
+	if (fscanf(f, "%llu %llu", &seed, &count) < 1)
+		seed = count = 0;
+	rewind(f);
+	fprintf(f, "%llu %llu\n", seed, count + 1);
+	fclose(f);
+	z = mix64(mix64(seed) ^ count);
+	return (double)(z >> 11) / 9007199254740992.0; /* 2^53 */
+}
+
 static void
 write_pid(const char *path, pid_t pid)
 {
@@ -106,7 +151,8 @@ usage(void)
 	fprintf(stderr, "usage: behave user|sys|sleep|fork-user SECONDS | "
 	                "alloc MIB | exit CODE | signal SIG | hang PIDFILE | "
 	                "orphan PIDFILE | pidlog FILE SECONDS | alternate "
-	                "FILE A B\n");
+	                "FILE A B | noisy-sleep FILE BASE SPREAD | burn-noisy "
+	                "FILE CPU BASE SPREAD\n");
 	return 99;
 }
 
@@ -192,6 +238,13 @@ main(int argc, char **argv)
 		fprintf(f, "%ld\n", n + 1);
 		fclose(f);
 		sleep_for(atof(n % 2 == 0 ? argv[3] : argv[4]));
+	} else if (strcmp(mode, "noisy-sleep") == 0 && argc >= 5)
+		sleep_for(atof(argv[3]) + atof(argv[4]) * next_noise(argv[2]));
+	else if (strcmp(mode, "burn-noisy") == 0 && argc >= 6) {
+		double u = next_noise(argv[2]);
+
+		burn_user(atof(argv[3]));
+		sleep_for(atof(argv[4]) + atof(argv[5]) * u);
 	} else
 		return usage();
 	return 0;

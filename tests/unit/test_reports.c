@@ -51,6 +51,7 @@ sample_baseline(void)
 	b->settings.max_runs = 30;
 	b->settings.max_time = 600;
 	b->settings.tolerance = 0.05;
+	b->settings.ci_target = 0.02;
 	b->settings.timeout = 0;
 	b->settings.ci_level = 0.95;
 	b->settings.outlier_threshold = 3.5;
@@ -108,6 +109,7 @@ sample_baseline(void)
 	r->runs[4].timed_out = 1;
 	r->stop = STOP_MAX_RUNS;
 	r->cv_tolerance = 0.05;
+	r->ci_target = 0.02;
 	r->measure_seconds = 20.5;
 	r->harness_cpu = 0.000125;
 	cr_assert_eq(report_result_compute(r, 0.95, 3.5, NULL), 0);
@@ -133,6 +135,11 @@ Test(report_json, round_trip_keeps_every_field)
 	cr_assert_eq(c->settings.max_runs, 30);
 	cr_assert_eq(c->settings.max_time, 600);
 	cr_assert_str_eq(c->settings.prebuild, b->settings.prebuild);
+	/* --converge ci=2 */
+	cr_assert_eq(c->settings.ci_target, 0.02);
+	cr_assert_eq(c->results[0].ci_target, 0.02);
+	cr_assert_not_null(strstr(text, "\"converge\": \"ci\""));
+	cr_assert_not_null(strstr(text, "\"rule\": \"ci\""));
 	cr_assert_str_eq(c->env.cpu_model, b->env.cpu_model);
 	cr_assert_eq(c->env.memory_bytes, 25769803776LL);
 	cr_assert_null(c->env.governor);
@@ -182,15 +189,28 @@ Test(report_json, round_trip_keeps_every_field)
 Test(report_json, hyperfine_fields_have_hyperfine_meaning)
 {
 	struct baseline *b = sample_baseline(), *c;
-	char *text;
+	char *text, codes[64];
 	const char *p;
+	size_t n;
 
 	text = report_baseline_dump(b, NULL);
 	cr_assert_not_null(text);
-	/* exit_codes: null where a signal ended the run, as hyperfine. */
-	p = strstr(text, "\"exit_codes\"");
+	/*
+	 * exit_codes: null where a signal ended the run (run 5, killed by
+	 * SIGKILL), as hyperfine; the others' codes.  The array, without
+	 * its layout, is exactly that.
+	 */
+	p = strstr(text, "\"exit_codes\": [");
 	cr_assert_not_null(p);
-	cr_assert_not_null(strstr(p, "null"));
+	p = strchr(p, '[');
+	for (n = 0; *p != '\0' && n < sizeof(codes) - 1; p++) {
+		if (*p != ' ' && *p != '\n')
+			codes[n++] = *p;
+		if (*p == ']')
+			break;
+	}
+	codes[n] = '\0';
+	cr_assert_str_eq(codes, "[0,0,0,0,null,0]");
 	cr_assert_not_null(strstr(text, "\"memory_usage_byte\""));
 	cr_assert_not_null(strstr(text, "\"times\""));
 	cr_assert_not_null(strstr(text, "\"schema_version\": 1"));
@@ -295,6 +315,11 @@ Test(report_parse, bad_documents_are_named)
 	        BENCH_ERR_INVALID, "schema_version: out of range"},
 	    {HEAD "\"settings\": {\"ci_level\": 2}, \"results\": []}",
 	        BENCH_ERR_INVALID, "settings.ci_level"},
+	    {HEAD "\"settings\": {\"ci_target\": 1.5}, \"results\": []}",
+	        BENCH_ERR_INVALID, "settings.ci_target"},
+	    {HEAD "\"results\": [{\"command\": \"x\", \"runs\": [], "
+	          "\"convergence\": {\"converged\": true, \"ci_target\": 0}}]}",
+	        BENCH_ERR_INVALID, "results[0].convergence.ci_target"},
 	    {HEAD "\"results\": [], \"results\": []}", BENCH_ERR_INVALID,
 	        "duplicate"},
 	    /* Found by baseline-fuzzer: the error was set, the result kept. */

@@ -2,7 +2,8 @@
  * test_server_parts.c: the pieces of the results server and its client that
  * need no network: the change markers (compare's rule), tokens, escaping,
  * the API's JSON, the dispatcher on a real database file, and the guard's
- * rules (per address, the reserve, deadlines).
+ * rules (per address, the reserve, deadlines), the facets query and the
+ * migration of a version 1 database.
  */
 #include <config.h>
 
@@ -55,10 +56,10 @@ agrees_with_compare(const struct cmp_opts *o, const double *a, size_t na,
 {
 	struct cmp_metric cm;
 
-	report_compare_samples(a, na, b, nb, METRIC_WALL, o, &cm);
-	cr_assert_eq(c->computed, cm.tested);
+	report_compare_samples(a, na, b, nb, o, &cm);
+	cr_assert_eq(c->computed, cm.ev.computed);
 	cr_assert_eq(c->significant,
-	    cm.verdict == CMP_FASTER || cm.verdict == CMP_SLOWER);
+	    cm.dec.verdict == CMP_FASTER || cm.dec.verdict == CMP_SLOWER);
 }
 
 Test(server, markers_are_the_decision_of_compare)
@@ -112,6 +113,71 @@ Test(server, markers_are_the_decision_of_compare)
 	cr_assert_not(c.computed);
 	c = marked(&o, NULL, 0, slower, 5);
 	cr_assert_not(c.computed);
+}
+
+/* Two points whose runs have the given wall, user and system times. */
+static struct server_change
+marked_cpu(const struct cmp_opts *o, double *wall, double *user, double *sys,
+    double *wall2, double *user2, double *sys2, size_t n)
+{
+	struct server_point p[2];
+
+	memset(p, 0, sizeof(p));
+	p[0].wall = wall;
+	p[0].user = user;
+	p[0].sys = sys;
+	p[0].n = n;
+	p[1].wall = wall2;
+	p[1].user = user2;
+	p[1].sys = sys2;
+	p[1].n = n;
+	server_mark_changes(o, p, 2);
+	return p[1].change;
+}
+
+Test(server, markers_judge_the_metric_of_serve)
+{
+	/* Wall the same; user 20 % more, system the same. */
+	double wall[] = {1.00, 1.01, 0.99, 1.005, 1.02};
+	double user[] = {0.50, 0.51, 0.49, 0.50, 0.50};
+	double sys[] = {0.10, 0.10, 0.11, 0.10, 0.09};
+	double user2[] = {0.60, 0.61, 0.59, 0.60, 0.60};
+	double sys2[] = {0.10, 0.10, 0.11, 0.10, 0.09};
+	struct cmp_opts o = {.alpha = REPORT_CMP_ALPHA, .ci_level = 0.95};
+	struct server_change c;
+
+	c = marked_cpu(&o, wall, user, sys, wall, user2, sys2, 5);
+	cr_assert_eq(c.metric, CMP_M_WALL);
+	cr_assert_eq(c.verdict, CMP_SAME);
+	cr_assert_not(c.significant);
+	/* No change on identical samples: the detectable change is the
+	   interval's half-width, and the interval holds 1. */
+	cr_assert_lt(c.ci_low, 1);
+	cr_assert_gt(c.ci_high, 1);
+	cr_assert_float_eq(c.detectable, (c.ci_high - c.ci_low) / 2, 1e-12);
+	o.metric = CMP_M_CPU;
+	c = marked_cpu(&o, wall, user, sys, wall, user2, sys2, 5);
+	cr_assert_eq(c.metric, CMP_M_CPU);
+	cr_assert_eq(c.verdict, CMP_SLOWER);
+	cr_assert(c.significant);
+	/* (0.60 + 0.10) / (0.50 + 0.10) = 7/6 in the means. */
+	cr_assert_float_eq(c.ratio, 7.0 / 6.0, 1e-12);
+	cr_assert_gt(c.ci_low, 1);
+	o.metric = CMP_M_USER;
+	c = marked_cpu(&o, wall, user, sys, wall, user2, sys2, 5);
+	cr_assert_eq(c.verdict, CMP_SLOWER);
+	cr_assert_float_eq(c.ratio, 1.2, 1e-12);
+	o.metric = CMP_M_SYS;
+	c = marked_cpu(&o, wall, user, sys, wall, user2, sys2, 5);
+	cr_assert_eq(c.verdict, CMP_SAME);
+	/* A point stored without system times: cpu is missing. */
+	o.metric = CMP_M_CPU;
+	c = marked_cpu(&o, wall, user, NULL, wall, user2, sys2, 5);
+	cr_assert_not(c.computed);
+	cr_assert_eq(c.verdict, CMP_UNKNOWN);
+	o.metric = CMP_M_WALL;
+	c = marked_cpu(&o, wall, user, NULL, wall, user2, sys2, 5);
+	cr_assert(c.computed, "wall is there");
 }
 
 Test(server, tokens_match_exactly)
@@ -677,4 +743,157 @@ Test(server, facets_cost_what_they_show)
 		free(cmd);
 	}
 	free(path);
+}
+
+/* Run an SQL text on the database with the sqlite3 program. */
+static void
+sql(const char *db, const char *text)
+{
+	char *cmd = NULL;
+
+	cr_assert(
+	    asprintf(&cmd, "sqlite3 '%s' \"%s\" >/dev/null", db, text) > 0);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	free(cmd);
+}
+
+/* A baseline "id" of benchmark "t" with n runs of the given times. */
+static char *
+baseline_text(const char *id, const char *created, const double *wall,
+    const double *user, const double *sys, size_t n)
+{
+	struct baseline *b = report_baseline_create();
+	struct bench_result *res;
+	char *text;
+	size_t i;
+
+	b->id = strdup(id);
+	b->created = strdup(created);
+	b->complete = 1;
+	b->settings.ci_level = 0.95;
+	b->settings.outlier_threshold = 3.5;
+	res = report_baseline_add_result(b);
+	res->name = strdup("t");
+	res->command = strdup("t");
+	res->n_runs = n;
+	res->runs = calloc(n, sizeof(*res->runs));
+	for (i = 0; i < n; i++) {
+		res->runs[i].wall = wall[i];
+		res->runs[i].user = user[i];
+		res->runs[i].sys = sys[i];
+	}
+	cr_assert_eq(report_result_compute(res, 0.95, 3.5, NULL), 0);
+	text = report_baseline_dump(b, NULL);
+	report_baseline_free(b);
+	return text;
+}
+
+/*
+ * A version 1 database (only the runs' wall times) is migrated when it is
+ * opened: the user and system times come from the stored documents, and
+ * the cpu markers work on the old rows.  The version 1 file is made the
+ * way version 1 had it: the same tables without the two new columns.
+ */
+Test(server, version_1_databases_are_migrated)
+{
+	static const double wall[] = {1.00, 1.01, 0.99, 1.005, 1.02};
+	static const double user[] = {0.50, 0.51, 0.49, 0.50, 0.50};
+	static const double user2[] = {0.60, 0.61, 0.59, 0.60, 0.60};
+	static const double sys[] = {0.10, 0.10, 0.11, 0.10, 0.09};
+	char dir[] = "/tmp/bench-mig-XXXXXX", *db = NULL, *t1, *t2, *t3;
+	struct cmp_opts o = {
+	    .alpha = REPORT_CMP_ALPHA, .ci_level = 0.95, .metric = CMP_M_CPU};
+	struct server_db *h;
+	struct server_point *pts;
+	struct bench_error err;
+	struct db_filter f;
+	size_t n, i;
+	int created;
+	FILE *p;
+	char line[64];
+
+	cr_assert_not_null(mkdtemp(dir));
+	cr_assert(asprintf(&db, "%s/r.sqlite", dir) > 0);
+	h = server_db_open(db, &err);
+	cr_assert_not_null(h, "%s", err.text);
+	t1 = baseline_text("b1", "2026-11-01T00:00:00Z", wall, user, sys, 5);
+	t2 = baseline_text("b2", "2026-11-02T00:00:00Z", wall, user2, sys, 5);
+	t3 = baseline_text("b3", "2026-11-03T00:00:00Z", wall, user2, sys, 5);
+	{
+		const char *texts[] = {t1, t2, t3};
+
+		for (i = 0; i < 3; i++) {
+			struct baseline *b = report_baseline_parse(
+			    texts[i], strlen(texts[i]), &err);
+			double t;
+
+			cr_assert_not_null(b, "%s", err.text);
+			cr_assert_eq(report_parse_time(b->created, &t), 0);
+			cr_assert_eq(server_db_insert(h, b, t, texts[i],
+			                 strlen(texts[i]), &created, &err),
+			    0, "%s", err.text);
+			report_baseline_free(b);
+		}
+	}
+	server_db_close(h);
+	/* Back to version 1; b3's stored bytes no longer parse. */
+	sql(db, "ALTER TABLE results DROP COLUMN user_times; "
+	        "ALTER TABLE results DROP COLUMN sys_times; "
+	        "UPDATE baselines SET body = 'not json' WHERE id = 'b3'; "
+	        "PRAGMA user_version = 1;");
+
+	h = server_db_open(db, &err);
+	cr_assert_not_null(h, "%s", err.text);
+	memset(&f, 0, sizeof(f));
+	f.benchmark = "t";
+	f.since = f.until = NAN;
+	f.limit = 10;
+	cr_assert_eq(
+	    server_db_history(h, &f, 1, &pts, &n, &err), 0, "%s", err.text);
+	cr_assert_eq(n, 3);
+	cr_assert_not_null(pts[0].user);
+	cr_assert_not_null(pts[1].sys);
+	for (i = 0; i < 5; i++) {
+		cr_assert_eq(pts[0].user[i], user[i]);
+		cr_assert_eq(pts[1].user[i], user2[i]);
+		cr_assert_eq(pts[1].sys[i], sys[i]);
+	}
+	/* b3 could not be read again: its CPU times stay unknown. */
+	cr_assert_null(pts[2].user);
+	cr_assert_not_null(pts[2].wall);
+	server_mark_changes(&o, pts, n);
+	cr_assert_eq(pts[1].change.verdict, CMP_SLOWER);
+	cr_assert_eq(pts[2].change.verdict, CMP_UNKNOWN);
+	cr_assert_not(pts[2].change.computed);
+	server_points_free(pts, n);
+	server_db_close(h);
+
+	/* The file says version 2 now, and reopening it changes nothing. */
+	{
+		char *cmd = NULL;
+
+		cr_assert(asprintf(&cmd, "sqlite3 '%s' 'PRAGMA user_version'",
+		              db) > 0);
+		p = popen(cmd, "r");
+		cr_assert_not_null(p);
+		cr_assert_not_null(fgets(line, sizeof(line), p));
+		pclose(p);
+		free(cmd);
+		cr_assert_str_eq(line, "2\n");
+	}
+	h = server_db_open(db, &err);
+	cr_assert_not_null(h, "%s", err.text);
+	cr_assert_eq(server_db_count(h), 3);
+	server_db_close(h);
+	free(t1);
+	free(t2);
+	free(t3);
+	{
+		char *cmd = NULL;
+
+		cr_assert(asprintf(&cmd, "rm -rf '%s'", dir) > 0);
+		cr_assert_eq(system(cmd), 0);
+		free(cmd);
+	}
+	free(db);
 }
