@@ -86,6 +86,12 @@ void sbuf_url(struct sbuf *b, const char *s);
 char *sbuf_take(struct sbuf *b, size_t *len);
 
 /* spawn.c: every child process is started and reaped here. */
+
+/* What spawn_run saw besides the run's figures. */
+struct spawn_note {
+	size_t survivors; /* processes left when the command exited, ended */
+};
+
 struct spawn_opts {
 	char *const *argv; /* argv[0] is looked up in PATH */
 	const char *dir;   /* working directory; NULL = ours */
@@ -96,16 +102,24 @@ struct spawn_opts {
 	double tick;       /* seconds between on_tick calls; 0 = never */
 	void (*on_tick)(void *arg);
 	void *arg;
+	struct spawn_note *note; /* NULL, or filled by spawn_run */
 };
 
-/* Set up signal handling and become a subreaper; once, before any spawn. */
+/*
+ * Set up signal handling, become a subreaper and register the exit-time
+ * cleanup that ends whatever of a command still runs; once, before any
+ * spawn (a second call does nothing).
+ */
 void spawn_init(void);
 /*
- * Run a command in its own process group and wait for it with wait4: fills
- * run with the wall time and the rusage of the whole tree (descendants
- * orphaned during the run included).  Returns 0 when the child ran, -1 when
- * it could not be started (errno set).  A timeout, SIGINT or SIGTERM ends
- * the whole group: SIGTERM, then SIGKILL after a grace period.
+ * Run a command in its own process group and wait for it: fills run with
+ * the wall time (from spawn until the command exits) and the rusage of the
+ * whole tree: descendants orphaned during the run, and every process still
+ * left when it exits (in its group or escaped from it), which is ended
+ * with SIGKILL and reaped before this returns.  Returns 0 when the child
+ * ran, -1 when it could not be started (errno set).  A timeout, SIGINT,
+ * SIGTERM or SIGHUP ends the whole group: SIGTERM, then SIGKILL after a
+ * grace period.
  */
 int spawn_run(const struct spawn_opts *opts, struct bench_run *run);
 /*
@@ -117,8 +131,8 @@ char *spawn_capture(char *const *argv, const char *dir, size_t max,
     double timeout, int *status);
 /* The signal that interrupted us (SIGINT, SIGTERM, SIGHUP) or 0. */
 int spawn_interrupted(void);
-/* End every process left in our tree (orphans we adopted); at exit. */
-void spawn_reap_all(void);
+/* A signal's abbreviation without "SIG" ("TERM"), "?" when unknown. */
+const char *spawn_signame(int sig);
 /* Look a program up in PATH; 1 when found. */
 int spawn_in_path(const char *name);
 /* The monotonic clock in seconds. */

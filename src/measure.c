@@ -102,7 +102,7 @@ run_failed(const struct bench_run *run)
 /* One run of c; returns spawn_run's result. */
 static int
 one_run(const struct measure_opts *o, const struct bench_cmd *c,
-    struct progress *p, struct bench_run *run)
+    struct progress *p, struct bench_run *run, struct spawn_note *note)
 {
 	int fd = o->show_output ? -1 : o->log_fd >= 0 ? o->log_fd : o->null_fd;
 	struct spawn_opts so = {
@@ -114,11 +114,39 @@ one_run(const struct measure_opts *o, const struct bench_cmd *c,
 	    .tick = term.tty ? TICK_SECONDS : 0,
 	    .on_tick = on_tick,
 	    .arg = p,
+	    .note = note,
 	};
 
 	p->run_start = spawn_now();
 	draw(p, 0);
 	return spawn_run(&so, run);
+}
+
+/*
+ * Between runs: say what spawn_run saw.  Processes the command left
+ * running are named once per benchmark (*warned).
+ */
+static void
+after_run(const struct bench_cmd *c, const char *what, size_t i,
+    const struct spawn_note *note, int *warned)
+{
+	char which[64];
+
+	if (i > 0)
+		snprintf(which, sizeof(which), "%s %zu", what, i);
+	else
+		snprintf(which, sizeof(which), "%s", what);
+	if (note->survivors > 0 && !*warned) {
+		term_progress_clear();
+		warnf("%s of '%s' left %zu process%s running when it exited; "
+		      "bench-tests ended %s and counted %s CPU time in that "
+		      "run",
+		    which, c->command, note->survivors,
+		    note->survivors == 1 ? "" : "es",
+		    note->survivors == 1 ? "it" : "them",
+		    note->survivors == 1 ? "its" : "their");
+		*warned = 1;
+	}
 }
 
 static double
@@ -153,10 +181,11 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 {
 	struct progress p;
 	struct bench_run run;
+	struct spawn_note note;
 	struct bench_error err;
 	size_t i, cap = 0;
 	double t_start, cpu0 = 0, mean = 0, m2 = 0, cv = NAN, delta;
-	int rc = MEASURE_OK;
+	int rc = MEASURE_OK, warned = 0;
 
 	r->name = xstrdup(c->name);
 	r->command = xstrdup(c->command);
@@ -173,7 +202,7 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 
 	p.phase = "Warm-up";
 	p.total = o->warmup;
-	for (i = 0; i < o->warmup; i++) {
+	for (i = 0; i < o->warmup;) {
 		if (spawn_interrupted()) {
 			r->stop = STOP_INTERRUPTED;
 			rc = MEASURE_INTERRUPTED;
@@ -181,7 +210,7 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 		}
 		p.index = i + 1;
 		log_separator(o, "warm-up", i + 1, o->warmup, c->command);
-		if (one_run(o, c, &p, &run) != 0) {
+		if (one_run(o, c, &p, &run, &note) != 0) {
 			term_progress_clear();
 			errorf(
 			    "cannot run '%s': %s", c->argv[0], strerror(errno));
@@ -192,6 +221,7 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 			rc = MEASURE_INTERRUPTED;
 			goto out;
 		}
+		after_run(c, "warm-up run", i + 1, &note, &warned);
 		if (run_failed(&run) && !o->ignore_failure) {
 			report_failure(
 			    c, "warm-up run", i + 1, o->warmup, &run);
@@ -199,6 +229,7 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 			return MEASURE_FAILED;
 		}
 		r->warmup_runs++;
+		i++;
 	}
 
 	p.phase = "Run";
@@ -238,7 +269,7 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 		p.cv = cv;
 		log_separator(
 		    o, "run", n + 1, n < o->runs ? o->runs : 0, c->command);
-		if (one_run(o, c, &p, &run) != 0) {
+		if (one_run(o, c, &p, &run, &note) != 0) {
 			term_progress_clear();
 			errorf(
 			    "cannot run '%s': %s", c->argv[0], strerror(errno));
@@ -250,6 +281,7 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 			rc = MEASURE_INTERRUPTED;
 			break;
 		}
+		after_run(c, "run", n + 1, &note, &warned);
 		if (run_failed(&run) && !o->ignore_failure) {
 			report_failure(
 			    c, "run", n + 1, n < o->runs ? o->runs : 0, &run);
@@ -289,6 +321,7 @@ measure_prebuild(const struct measure_opts *o, char *const *argv,
 {
 	struct progress p;
 	struct bench_run run;
+	struct spawn_note note;
 	FILE *out = NULL;
 	char *tail, buf[65536];
 	char how[96];
@@ -316,17 +349,20 @@ measure_prebuild(const struct measure_opts *o, char *const *argv,
 		struct bench_cmd c = {
 		    .argv = (char **)argv, .dir = (char *)dir};
 		struct measure_opts po = *o;
+		int warned = 0;
 
 		po.timeout = 0;
 		po.show_output = o->show_output;
 		po.log_fd = fd;
-		if (one_run(&po, &c, &p, &run) != 0) {
+		if (one_run(&po, &c, &p, &run, &note) != 0) {
 			term_progress_clear();
 			errorf("cannot run the pre-build '%s': %s", display,
 			    strerror(errno));
 			rc = MEASURE_SPAWN_ERROR;
 			goto out;
 		}
+		c.command = (char *)display;
+		after_run(&c, "the pre-build", 0, &note, &warned);
 	}
 	term_progress_clear();
 	/* Keep its output in the log too (after the fact: it was a file). */

@@ -413,9 +413,8 @@ session_close(struct session *s, int status)
 	sig = spawn_interrupted();
 	if (sig != 0) {
 		status = BENCH_EXIT_INTERRUPTED;
-		errorf("interrupted by SIG%s", sigabbrev_np(sig));
+		errorf("interrupted by SIG%s", spawn_signame(sig));
 	}
-	spawn_reap_all();
 	report_baseline_free(s->b);
 	s->b = NULL;
 	free(s->ws);

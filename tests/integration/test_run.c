@@ -234,6 +234,31 @@ Test(failure, timeout_ends_the_whole_group, .timeout = 60)
 	free(dir);
 }
 
+Test(
+    failure, a_timeout_shorter_than_the_spawn_still_ends_the_run, .timeout = 60)
+{
+	struct cli c;
+	char *dir = scratch_dir("early"), *out = path_join(dir, "b.json");
+	json_t *b, *r;
+
+	/* The deadline falls inside posix_spawn, before the pid is known. */
+	cli_run(&c, NULL, NULL, 30,
+	    (const char *[]){"--no-prebuild", "-w", "0", "-r", "1",
+	        "--ignore-failure", "--timeout", "0.00001", "-o", out, "--",
+	        behave_bin(), "sleep", "1.5", NULL});
+	cr_assert_eq(c.status, 0, "exit %d: %s", c.status, c.err);
+	b = json_file(out);
+	r = json_array_get(json_object_get(first_result(b), "runs"), 0);
+	cr_assert(json_is_true(json_object_get(r, "timed_out")),
+	    "the run was not timed out");
+	/* SIGTERM ends behave sleep at once: far less than its 1.5 s. */
+	cr_assert_lt(jnum(r, "wall"), 1.0, "wall %.3f s", jnum(r, "wall"));
+	json_decref(b);
+	cli_free(&c);
+	free(out);
+	free(dir);
+}
+
 Test(failure, processes_left_in_the_group_are_ended, .timeout = 60)
 {
 	struct cli c;
@@ -253,6 +278,90 @@ Test(failure, processes_left_in_the_group_are_ended, .timeout = 60)
 		    (long)pids[i]);
 	cli_free(&c);
 	free(pids_file);
+	free(dir);
+}
+
+/*
+ * behave escape leaves two processes per run: an orphan in the run's
+ * group and an escapee in a session of its own (setsid).  Each run first
+ * checks that the previous run's are gone and exits 1 otherwise, so the
+ * check is between runs, not only after bench-tests has exited.
+ */
+Test(contain, leftovers_are_ended_before_the_next_run, .timeout = 60)
+{
+	struct cli c;
+	char *dir = scratch_dir("escape"), *pids_file = path_join(dir, "pids");
+	pid_t pids[16];
+	size_t n, i;
+
+	cli_run(&c, NULL, NULL, 30,
+	    (const char *[]){"--no-prebuild", "-w", "1", "-r", "3",
+	        "--max-runs", "3", "--", behave_bin(), "escape", pids_file,
+	        NULL});
+	cr_assert_eq(c.status, 0, "a run found a leftover: %s", c.err);
+	n = read_pids(pids_file, pids, 16);
+	cr_assert_eq(n, 8, "two leftovers per run, 4 runs: %zu", n);
+	for (i = 0; i < n; i++)
+		cr_assert(
+		    !process_alive(pids[i]), "pid %ld survived", (long)pids[i]);
+	/* Said once per benchmark, not once per run. */
+	cr_assert_not_null(strstr(c.err, "warm-up run 1 of '"), "%s", c.err);
+	cr_assert_not_null(
+	    strstr(c.err, "left 2 processes running"), "%s", c.err);
+	cr_assert_null(strstr(c.err, "run 2 of '"), "%s", c.err);
+	cli_free(&c);
+	free(pids_file);
+	free(dir);
+}
+
+Test(contain, an_escapees_cpu_time_counts_in_its_own_run, .timeout = 60)
+{
+	char *dir = scratch_dir("escape-user"), *out = path_join(dir, "b.json");
+	json_t *b, *runs;
+	size_t i;
+	double user;
+
+	/*
+	 * Each run's escapee burns 0.1 s before the run's own process exits,
+	 * then would burn 0.4 s more: it must be ended when the run ends and
+	 * its 0.1 s counted there; nothing may carry over into a later run.
+	 */
+	b = measure_behave(
+	    out, "4", (const char *[]){"escape-user", "0.1", NULL});
+	runs = json_object_get(first_result(b), "runs");
+	cr_assert_eq(json_array_size(runs), 4);
+	for (i = 0; i < 4; i++) {
+		user = jnum(json_array_get(runs, i), "user");
+		cr_assert_geq(user, 0.1, "run %zu: user %.3f s", i + 1, user);
+		cr_assert_leq(
+		    user, 0.1 + 0.15, "run %zu: user %.3f s", i + 1, user);
+	}
+	json_decref(b);
+	free(out);
+	free(dir);
+}
+
+/* A child the shell had before it exec'd bench-tests is not the command's. */
+Test(contain, children_inherited_across_exec_are_left_alone, .timeout = 60)
+{
+	struct cli c;
+	char *dir = scratch_dir("foreign"), *pid_file = path_join(dir, "pid");
+	pid_t pid;
+
+	pid = cli_start_argv(
+	    &c, (const char *[]){"/bin/sh", "-c",
+	            "\"$1\" sleep 20 & echo $! > \"$2\"; exec \"$0\" "
+	            "--no-prebuild -w 0 -r 2 --max-runs 2 -- true",
+	            bench_bin(), behave_bin(), pid_file, NULL});
+	cli_wait(&c, pid, 30);
+	cr_assert_eq(c.status, 0, "%s", c.err);
+	cr_assert_eq(read_pids(pid_file, &pid, 1), 1);
+	cr_assert(process_alive(pid), "bench-tests ended a process it did "
+	                              "not start");
+	cr_assert_null(strstr(c.err, "left"), "%s", c.err);
+	kill(pid, SIGKILL);
+	cli_free(&c);
+	free(pid_file);
 	free(dir);
 }
 
