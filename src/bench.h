@@ -89,6 +89,7 @@ char *sbuf_take(struct sbuf *b, size_t *len);
 
 /* What spawn_run saw besides the run's figures. */
 struct spawn_note {
+	int paused;       /* we were stopped during the run (Ctrl-Z) */
 	size_t survivors; /* processes left when the command exited, ended */
 };
 
@@ -118,8 +119,8 @@ void spawn_init(void);
  * left when it exits (in its group or escaped from it), which is ended
  * with SIGKILL and reaped before this returns.  Returns 0 when the child
  * ran, -1 when it could not be started (errno set).  A timeout, SIGINT,
- * SIGTERM or SIGHUP ends the whole group: SIGTERM, then SIGKILL after a
- * grace period.
+ * SIGTERM, SIGHUP or SIGQUIT ends the whole group: SIGTERM, then SIGKILL
+ * after a grace period; SIGTSTP stops it with us, SIGCONT resumes it.
  */
 int spawn_run(const struct spawn_opts *opts, struct bench_run *run);
 /*
@@ -129,7 +130,7 @@ int spawn_run(const struct spawn_opts *opts, struct bench_run *run);
  */
 char *spawn_capture(char *const *argv, const char *dir, size_t max,
     double timeout, int *status);
-/* The signal that interrupted us (SIGINT, SIGTERM, SIGHUP) or 0. */
+/* The signal that interrupted us (SIGINT, SIGTERM, SIGHUP, SIGQUIT) or 0. */
 int spawn_interrupted(void);
 /* A signal's abbreviation without "SIG" ("TERM"), "?" when unknown. */
 const char *spawn_signame(int sig);
@@ -208,7 +209,7 @@ struct bench_cmd {
 enum measure_status {
 	MEASURE_OK = 0,
 	MEASURE_FAILED = -1,      /* a run failed (not ignored) */
-	MEASURE_INTERRUPTED = -2, /* SIGINT/SIGTERM: r holds the runs done */
+	MEASURE_INTERRUPTED = -2, /* SIGINT etc.: r holds the runs done */
 	MEASURE_SPAWN_ERROR = -3  /* the command could not be started */
 };
 

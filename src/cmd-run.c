@@ -35,8 +35,9 @@ static const char *const run_usage_tail[] = {
     "",
     "Exit status: 0 success; 2 usage, I/O or input error (a failed pre-build",
     "too); 3 the measured command failed; 4 (--profile) a unit lacks profile",
-    "data; 130 interrupted (the runs finished so far are written to",
-    "--output, marked incomplete).",
+    "data; 130 interrupted by SIGINT, SIGQUIT, SIGTERM or SIGHUP (the runs",
+    "finished so far are written to --output, marked incomplete).  Ctrl-Z",
+    "stops the command with bench-tests; the paused run is run again.",
     NULL,
 };
 

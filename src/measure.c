@@ -124,9 +124,11 @@ one_run(const struct measure_opts *o, const struct bench_cmd *c,
 
 /*
  * Between runs: say what spawn_run saw.  Processes the command left
- * running are named once per benchmark (*warned).
+ * running are named once per benchmark (*warned); returns 1 when the run
+ * must be discarded and run again (we were stopped during it, so its wall
+ * time holds the pause, and a timeout may have come from the pause).
  */
-static void
+static int
 after_run(const struct bench_cmd *c, const char *what, size_t i,
     const struct spawn_note *note, int *warned)
 {
@@ -147,6 +149,14 @@ after_run(const struct bench_cmd *c, const char *what, size_t i,
 		    note->survivors == 1 ? "its" : "their");
 		*warned = 1;
 	}
+	if (note->paused) {
+		term_progress_clear();
+		notef("%s of '%s' was paused (bench-tests was stopped): "
+		      "discarded, it runs again",
+		    which, c->command);
+		return 1;
+	}
+	return 0;
 }
 
 static double
@@ -221,7 +231,8 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 			rc = MEASURE_INTERRUPTED;
 			goto out;
 		}
-		after_run(c, "warm-up run", i + 1, &note, &warned);
+		if (after_run(c, "warm-up run", i + 1, &note, &warned))
+			continue;
 		if (run_failed(&run) && !o->ignore_failure) {
 			report_failure(
 			    c, "warm-up run", i + 1, o->warmup, &run);
@@ -281,7 +292,8 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 			rc = MEASURE_INTERRUPTED;
 			break;
 		}
-		after_run(c, "run", n + 1, &note, &warned);
+		if (after_run(c, "run", n + 1, &note, &warned))
+			continue;
 		if (run_failed(&run) && !o->ignore_failure) {
 			report_failure(
 			    c, "run", n + 1, n < o->runs ? o->runs : 0, &run);
@@ -361,8 +373,10 @@ measure_prebuild(const struct measure_opts *o, char *const *argv,
 			rc = MEASURE_SPAWN_ERROR;
 			goto out;
 		}
+		/* Not timed: a pause does not spoil it. */
+		note.paused = 0;
 		c.command = (char *)display;
-		after_run(&c, "the pre-build", 0, &note, &warned);
+		(void)after_run(&c, "the pre-build", 0, &note, &warned);
 	}
 	term_progress_clear();
 	/* Keep its output in the log too (after the fact: it was a file). */

@@ -17,8 +17,9 @@
  *
  * While a command runs we sit in waitid.  Nothing else happens unless a
  * signal arrives: the progress tick (a timer, only on a terminal), the
- * per-run deadline (a one-shot timer), or SIGINT/SIGTERM/SIGHUP (end the
- * group).  The handlers do the urgent part themselves with
+ * per-run deadline (a one-shot timer), SIGINT/SIGTERM/SIGHUP/SIGQUIT
+ * (end the group), SIGTSTP (stop the group, then ourselves) or SIGCONT
+ * (resume the group).  The handlers do the urgent part themselves with
  * async-signal-safe calls, so no signal can be lost between a check and
  * the wait.  An exit from anywhere (fatalx, out of memory, a usage error)
  * runs spawn_atexit, which ends whatever of the command still runs.
@@ -58,6 +59,8 @@ static volatile sig_atomic_t tick_due;
 static volatile sig_atomic_t interrupted; /* the signal number */
 /* The deadline fired before the child's pid was known. */
 static volatile sig_atomic_t deadline_early;
+/* We were stopped while the child ran (SIGTSTP, or SIGSTOP and SIGCONT). */
+static volatile sig_atomic_t paused;
 
 static timer_t tick_timer, deadline_timer;
 static volatile sig_atomic_t timers_ready;
@@ -145,6 +148,71 @@ on_interrupt(int sig)
 
 	interrupted = sig;
 	end_group();
+	errno = saved;
+}
+
+/* SIGCONT: we were stopped; the run's wall time is spoilt, resume it. */
+static void
+on_cont(int sig)
+{
+	int saved = errno;
+	pid_t pg = child_pgid;
+
+	(void)sig;
+	if (pg != 0) {
+		paused = 1;
+		(void)kill(-pg, SIGCONT);
+	}
+	errno = saved;
+}
+
+/*
+ * SIGTSTP (Ctrl-Z): stop the command's group too (it runs in a group of
+ * its own, which the terminal does not reach), hold the deadline, stop
+ * ourselves with the default action, and on SIGCONT undo all that.
+ */
+static void
+on_stop(int sig)
+{
+	int saved = errno;
+	pid_t pg = child_pgid;
+	struct itimerspec zero, left;
+	struct sigaction sa;
+	sigset_t set;
+	int held = 0;
+
+	if (pg != 0) {
+		paused = 1;
+		(void)kill(-pg, SIGSTOP);
+	}
+	memset(&zero, 0, sizeof(zero));
+	if (timers_ready &&
+	    timer_settime(deadline_timer, 0, &zero, &left) == 0 &&
+	    (left.it_value.tv_sec != 0 || left.it_value.tv_nsec != 0))
+		held = 1;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(sig, &sa, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	(void)sigprocmask(SIG_UNBLOCK, &set, NULL);
+	(void)raise(sig); /* stopped here until SIGCONT */
+	(void)sigprocmask(SIG_BLOCK, &set, NULL);
+	sa.sa_handler = on_stop;
+	sa.sa_flags = SA_RESTART;
+	(void)sigaction(sig, &sa, NULL);
+
+	if (held)
+		(void)timer_settime(deadline_timer, 0, &left, NULL);
+	/*
+	 * In an orphaned process group the kernel discards SIGTSTP and we
+	 * were never stopped: resume the group all the same.
+	 */
+	pg = child_pgid;
+	if (pg != 0)
+		(void)kill(-pg, SIGCONT);
 	errno = saved;
 }
 
@@ -439,12 +507,18 @@ spawn_init(void)
 	if (null_fd >= 0)
 		return;
 	/*
-	 * SA_RESTART: the wait goes on after an interrupt; the handler has
-	 * already told the group to end, so the wait returns when it has.
+	 * Installed whatever we inherited: a script's background job starts
+	 * with SIGINT and SIGQUIT ignored, and the command would otherwise
+	 * never be ended by them.  SA_RESTART: the wait goes on after an
+	 * interrupt; the handler has already told the group to end, so the
+	 * wait returns when it has.
 	 */
 	handle(SIGINT, on_interrupt, SA_RESTART);
 	handle(SIGTERM, on_interrupt, SA_RESTART);
 	handle(SIGHUP, on_interrupt, SA_RESTART);
+	handle(SIGQUIT, on_interrupt, SA_RESTART);
+	handle(SIGTSTP, on_stop, SA_RESTART);
+	handle(SIGCONT, on_cont, SA_RESTART);
 	{
 		struct sigaction sa;
 
@@ -555,6 +629,7 @@ spawn_run(const struct spawn_opts *o, struct bench_run *run)
 	timed_out = 0;
 	tick_due = 0;
 	deadline_early = 0;
+	paused = 0;
 	use_tick = o->tick > 0 && o->on_tick != NULL;
 	if (use_tick)
 		xarm(tick_timer, o->tick, o->tick);
@@ -623,8 +698,10 @@ spawn_run(const struct spawn_opts *o, struct bench_run *run)
 	{
 		size_t ended = end_survivors(run);
 
-		if (o->note != NULL)
+		if (o->note != NULL) {
 			o->note->survivors = ended;
+			o->note->paused = paused;
+		}
 	}
 	run->timed_out = timed_out;
 	if (WIFSIGNALED(status)) {

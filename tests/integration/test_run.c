@@ -431,6 +431,108 @@ Test(interrupt, sigterm_writes_finished_runs_and_exits_130, .timeout = 60)
 	interrupt_during_runs(SIGTERM);
 }
 
+Test(interrupt, sigquit_is_an_interrupt_too, .timeout = 60)
+{
+	/* Ctrl-\\ killed bench-tests and left the command running. */
+	interrupt_during_runs(SIGQUIT);
+}
+
+Test(interrupt, sighup_is_an_interrupt_too, .timeout = 60)
+{
+	interrupt_during_runs(SIGHUP);
+}
+
+/*
+ * A script's background job starts with SIGINT and SIGQUIT ignored, and
+ * exec keeps them ignored: bench-tests must end the run all the same.
+ */
+static void
+interrupt_when_inherited_ignored(int sig)
+{
+	struct cli c;
+	char *dir = scratch_dir("ign"), *pids_file = path_join(dir, "pids");
+	pid_t pid, pids[64];
+	size_t n, i;
+
+	pid = cli_start_argv(
+	    &c, (const char *[]){"/bin/sh", "-c",
+	            "trap '' INT QUIT; exec \"$0\" --no-prebuild -w 0 -r 40 -- "
+	            "\"$1\" pidlog \"$2\" 0.2",
+	            bench_bin(), behave_bin(), pids_file, NULL});
+	wait_for_pids(pids_file, 2, 30);
+	kill(pid, sig);
+	cli_wait(&c, pid, 30);
+	cr_assert_eq(c.status, 130, "SIG%s: exit %d: %s", sigabbrev_np(sig),
+	    c.status, c.err);
+	n = read_pids(pids_file, pids, 64);
+	for (i = 0; i < n; i++)
+		cr_assert(
+		    !process_alive(pids[i]), "pid %ld survived", (long)pids[i]);
+	cli_free(&c);
+	free(pids_file);
+	free(dir);
+}
+
+Test(interrupt, inherited_ignored_sigint_still_interrupts, .timeout = 60)
+{
+	interrupt_when_inherited_ignored(SIGINT);
+}
+
+Test(interrupt, inherited_ignored_sigquit_still_interrupts, .timeout = 60)
+{
+	interrupt_when_inherited_ignored(SIGQUIT);
+}
+
+/*
+ * Ctrl-Z stops bench-tests and the command's group (a group of its own,
+ * which the terminal does not reach); SIGCONT resumes both; the run that
+ * held the pause is discarded and run again.
+ */
+Test(interrupt, sigtstp_stops_the_command_too, .timeout = 60)
+{
+	struct cli c;
+	char *dir = scratch_dir("tstp"), *out = path_join(dir, "b.json");
+	char *pids_file = path_join(dir, "pids");
+	pid_t pid, pids[8];
+	json_t *b, *runs;
+	size_t n, i;
+	double wall;
+
+	pid = cli_start_group(
+	    &c, (const char *[]){"--no-prebuild", "-w", "0", "-r", "2",
+	            "--max-runs", "2", "--timeout", "1.5", "-o", out, "--",
+	            behave_bin(), "pidlog", pids_file, "1.0", NULL});
+	wait_for_pids(pids_file, 1, 30);
+	sleep_seconds(0.1);
+	kill(pid, SIGTSTP);
+	/* Held for longer than --timeout: the deadline must wait too. */
+	sleep_seconds(1.8);
+	n = read_pids(pids_file, pids, 8);
+	cr_assert_eq(n, 1, "a run started while stopped");
+	cr_assert_eq(process_state(pid), 'T', "bench-tests is not stopped");
+	cr_assert_eq(process_state(pids[0]), 'T', "the command is not stopped");
+	kill(pid, SIGCONT);
+	cli_wait(&c, pid, 30);
+	cr_assert_eq(c.status, 0, "exit %d: %s", c.status, c.err);
+	cr_assert_not_null(strstr(c.err, "run 1 of '"), "%s", c.err);
+	cr_assert_not_null(strstr(c.err, "was paused"), "%s", c.err);
+	n = read_pids(pids_file, pids, 8);
+	cr_assert_eq(n, 3, "the paused run runs again: %zu runs started", n);
+	b = json_file(out);
+	runs = json_object_get(first_result(b), "runs");
+	cr_assert_eq(json_array_size(runs), 2);
+	for (i = 0; i < 2; i++) {
+		wall = jnum(json_array_get(runs, i), "wall");
+		/* The paused run took 1.0 + 1.8 s at least. */
+		cr_assert_lt(wall, 1.0 + 0.7, "run %zu: wall %.3f s", i, wall);
+	}
+	json_decref(b);
+	cli_free(&c);
+	free(out);
+	free(pids_file);
+	free(dir);
+}
+
 Test(interrupt, no_finished_run_leaves_the_old_file, .timeout = 60)
 {
 	struct cli c;
