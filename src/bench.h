@@ -247,6 +247,7 @@ struct session {
 	struct session_opts *o;
 	char *ws;           /* the workspace, resolved */
 	struct baseline *b; /* what the session measured */
+	int finished;       /* session_finish ran */
 };
 
 #define SESSION_SHORTOPTS "C:l:o:qr:w:"
@@ -291,7 +292,13 @@ int session_prebuild(struct session *s, char *const *argv, const char *display);
 /* Measure argv as benchmark name (NULL: the command); an exit status. */
 int session_measure(struct session *s, const char *name, char *const *argv,
     struct bench_result **out);
-/* Write --output, end what is left, free; returns the final status. */
+/*
+ * Write --output and --post the baseline (after a success or an
+ * interruption), once: a command calls it before it prints, so that a
+ * closed stdout cannot cost the results.  Returns the final status.
+ */
+int session_finish(struct session *s, int status);
+/* session_finish unless done, then free; returns the final status. */
 int session_close(struct session *s, int status);
 
 /* cargo.c: asking cargo about a workspace. */
@@ -382,9 +389,10 @@ extern const struct cmd_entry cmd_compare_entry;
 extern const struct cmd_entry cmd_check_entry;
 extern const struct cmd_entry cmd_profile_entry;
 extern const struct cmd_entry cmd_profile_summary_entry;
-/* Both passes of the profile in session s, then the table unless quiet. */
-int cmd_profile_session(
-    struct session *s, const struct twopass_opts *po, size_t top, int quiet);
+/* Both passes of the profile in session s; an exit status. */
+int cmd_profile_session(struct session *s, const struct twopass_opts *po);
+/* Print the profile's table (top units), unless status says interrupted. */
+void cmd_profile_print(struct session *s, size_t top, int status);
 /* cmd-post.c, cmd-serve.c */
 extern const struct cmd_entry cmd_post_entry;
 extern const struct cmd_entry cmd_serve_entry;

@@ -445,6 +445,8 @@ cmd_sweep_exec(int argc, char **argv)
 		else if (s.b->tests == NULL)
 			status = BENCH_EXIT_USAGE;
 	}
+	/* Results first, then the table: a closed stdout costs nothing. */
+	status = session_finish(&s, status);
 	if ((status == BENCH_EXIT_OK || status == BENCH_EXIT_INTERRUPTED) &&
 	    !o.quiet && s.b->n_results > 0) {
 		struct report_style st = term_style();

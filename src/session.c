@@ -398,10 +398,13 @@ session_write(struct session *s, const char *path)
 }
 
 int
-session_close(struct session *s, int status)
+session_finish(struct session *s, int status)
 {
 	int sig, measured = status == BENCH_EXIT_OK;
 
+	if (s->finished)
+		return status;
+	s->finished = 1;
 	if (status == BENCH_EXIT_OK || status == BENCH_EXIT_INTERRUPTED) {
 		host_loadavg(s->b->env.load_after);
 		if (s->o->output != NULL && session_write(s, s->o->output) != 0)
@@ -415,6 +418,13 @@ session_close(struct session *s, int status)
 		status = BENCH_EXIT_INTERRUPTED;
 		errorf("interrupted by SIG%s", spawn_signame(sig));
 	}
+	return status;
+}
+
+int
+session_close(struct session *s, int status)
+{
+	status = session_finish(s, status);
 	report_baseline_free(s->b);
 	s->b = NULL;
 	free(s->ws);

@@ -216,6 +216,13 @@ on_stop(int sig)
 	errno = saved;
 }
 
+/* SIGPIPE: a closed stdout makes write fail with EPIPE instead. */
+static void
+on_pipe(int sig)
+{
+	(void)sig;
+}
+
 static void
 make_timer(timer_t *t, int kind)
 {
@@ -519,6 +526,13 @@ spawn_init(void)
 	handle(SIGQUIT, on_interrupt, SA_RESTART);
 	handle(SIGTSTP, on_stop, SA_RESTART);
 	handle(SIGCONT, on_cont, SA_RESTART);
+	/*
+	 * A handler, not SIG_IGN: a closed stdout (bench-tests | head) is an
+	 * EPIPE for us, not the end of the measurement, while the children
+	 * get the default action back at exec (a parent that ignores SIGPIPE,
+	 * as some CI runners do, must not change how the test suite behaves).
+	 */
+	handle(SIGPIPE, on_pipe, SA_RESTART);
 	{
 		struct sigaction sa;
 
@@ -536,12 +550,6 @@ spawn_init(void)
 	if (null_fd < 0)
 		fatalx(BENCH_EXIT_USAGE, "/dev/null: %s", strerror(errno));
 	start_dir = file_realpath(".");
-
-	/*
-	 * Children inherit ignored signals: a parent that ignores SIGPIPE
-	 * (some CI runners do) must not change how the test suite behaves.
-	 */
-	signal(SIGPIPE, SIG_DFL);
 
 	make_timer(&tick_timer, TIMER_TICK);
 	make_timer(&deadline_timer, TIMER_DEADLINE);

@@ -711,6 +711,35 @@ Test(output, quiet_prints_nothing_and_writes_atomically, .timeout = 60)
 	free(dir);
 }
 
+/*
+ * bench-tests -o out.json ... | true: the reader is gone before the
+ * summary is printed.  The baseline is written first, and a closed stdout
+ * is not a failure of the measurement: exit 0, no error.
+ */
+Test(output, a_closed_stdout_keeps_the_baseline_and_the_status, .timeout = 60)
+{
+	struct cli c;
+	char *dir = scratch_dir("pipe"), *out = path_join(dir, "b.json");
+	json_t *b;
+	pid_t pid;
+
+	pid = cli_start_argv(
+	    &c, (const char *[]){"/bin/bash", "-c",
+	            "set -o pipefail; \"$0\" --no-prebuild -w 0 -r 2 "
+	            "--max-runs 2 -o \"$1\" -- \"$2\" sleep 0.3 | true",
+	            bench_bin(), out, behave_bin(), NULL});
+	cli_wait(&c, pid, 30);
+	cr_assert_eq(c.status, 0, "exit %d: %s", c.status, c.err);
+	cr_assert_null(strstr(c.err, "error"), "%s", c.err);
+	b = json_file(out);
+	cr_assert_eq(
+	    json_array_size(json_object_get(first_result(b), "runs")), 2);
+	json_decref(b);
+	cli_free(&c);
+	free(out);
+	free(dir);
+}
+
 Test(output, progress_line_on_a_terminal, .timeout = 60)
 {
 	char *cmd;
