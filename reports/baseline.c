@@ -198,6 +198,27 @@ out:
 	return rc;
 }
 
+double
+report_result_slow_first(const struct bench_result *r)
+{
+	struct stats_summary rest;
+	double *x, ratio = 0;
+	size_t i;
+
+	if (r->n_runs < 2)
+		return 0;
+	x = reportp_xreallocarray(NULL, r->n_runs - 1, sizeof(*x));
+	for (i = 1; i < r->n_runs; i++)
+		x[i - 1] = r->runs[i].wall;
+	if (stats_summarize(x, r->n_runs - 1, 0.95, STATS_OUTLIER_THRESHOLD,
+	        &rest, NULL) == BENCH_OK &&
+	    rest.median > 0 && r->runs[0].wall > rest.max &&
+	    r->runs[0].wall > REPORT_SLOW_FIRST * rest.median)
+		ratio = r->runs[0].wall / rest.median;
+	free(x);
+	return ratio;
+}
+
 const char *
 report_metric_name(enum bench_metric m)
 {

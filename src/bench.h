@@ -248,6 +248,7 @@ struct session {
 	char *ws;           /* the workspace, resolved */
 	struct baseline *b; /* what the session measured */
 	int finished;       /* session_finish ran */
+	char **prebuilt;    /* the pre-builds done (display forms) */
 };
 
 #define SESSION_SHORTOPTS "C:l:o:qr:w:"
@@ -280,15 +281,21 @@ void session_open(struct session *s, struct session_opts *o, int needs_cargo);
  */
 char **session_command(const char *cmd, int argc, char **argv);
 /*
- * Measure cmd once as benchmark name: choose its pre-build (--prebuild, or
- * cargo test --workspace --no-run for cargo), check that it exists, open
- * the session, pre-build and measure.  Returns an exit status; *r (may be
- * NULL) is the result.  The caller closes the session in every case.
+ * Measure cmd once as benchmark name: check that it exists, open the
+ * session, pre-build (session_prebuild_command) and measure.  Returns an
+ * exit status; *r (may be NULL) is the result.  The caller closes the
+ * session in every case.
  */
 int session_run_command(struct session *s, struct session_opts *o, char **cmd,
     const char *name, struct bench_result **r);
-/* Pre-build; returns an exit status (0 to go on). */
-int session_prebuild(struct session *s, char *const *argv, const char *display);
+/*
+ * Pre-build for measuring cmd as run does it: nothing with --no-prebuild,
+ * --prebuild CMD under /bin/sh -c (once per session), else for cargo
+ * test, t or bench the command itself with --no-run inserted before any
+ * `--` (a cargo command that takes no --no-run gets a note, no pre-build).
+ * The one place that decides; returns an exit status (0 to go on).
+ */
+int session_prebuild_command(struct session *s, char *const *cmd);
 /* Measure argv as benchmark name (NULL: the command); an exit status. */
 int session_measure(struct session *s, const char *name, char *const *argv,
     struct bench_result **out);

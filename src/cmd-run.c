@@ -29,7 +29,10 @@ static const char *const run_usage[] = {
 };
 
 static const char *const run_usage_tail[] = {
-    "A command that is not cargo gets no pre-build unless --prebuild is given.",
+    "The pre-build of cargo test, t or bench is the command itself with",
+    "--no-run inserted before any --; another command gets none unless",
+    "--prebuild is given.  A first measured run far slower than the rest",
+    "is warned of.",
     "While a run is timed, bench-tests only waits for it (wait4) and reads the",
     "rusage of its whole process tree.",
     "",

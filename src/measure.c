@@ -185,6 +185,25 @@ report_failure(const struct bench_cmd *c, const char *what, size_t i, size_t n,
 	       "--ignore-failure to measure it anyway");
 }
 
+/* Warn when the first measured run was far slower than the others. */
+static void
+warn_slow_first(const struct bench_cmd *c, const struct bench_result *r)
+{
+	struct report_style st = {0, 0};
+	char first[32], rest[32];
+	double ratio = report_result_slow_first(r);
+
+	if (ratio <= 0)
+		return;
+	report_fmt_time(first, sizeof(first), r->runs[0].wall, 0, &st);
+	report_fmt_time(rest, sizeof(rest), r->runs[0].wall / ratio, 0, &st);
+	warnf("the first measured run of '%s' took %s, %.1f times the "
+	      "median of the others (%s): a compile or a cold cache inside "
+	      "the measurement?  More --warmup runs or a --prebuild that "
+	      "builds what it runs would keep it out",
+	    c->name, first, ratio, rest);
+}
+
 int
 measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
     struct bench_result *r)
@@ -324,6 +343,7 @@ out:
 		errorf("statistics of '%s': %s", c->name, err.text);
 		return MEASURE_FAILED;
 	}
+	warn_slow_first(c, r);
 	return rc;
 }
 

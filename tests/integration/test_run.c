@@ -582,6 +582,8 @@ Test(convergence, noisy_command_does_not_converge, .timeout = 60)
 	    "max_runs");
 	cr_assert_eq(json_array_size(json_object_get(r, "times")), 6);
 	cr_assert_gt(jnum(r, "statistics.wall.cv"), 0.2);
+	/* Its first run is the fast kind: no first-run warning. */
+	cr_assert_null(strstr(c.err, "first measured run"), "%s", c.err);
 	/* The CI is reported beside the CV. */
 	cr_assert_lt(jnum(r, "statistics.wall.ci_low"), jnum(r, "mean"));
 	cr_assert_gt(jnum(r, "statistics.wall.ci_high"), jnum(r, "mean"));
@@ -589,6 +591,27 @@ Test(convergence, noisy_command_does_not_converge, .timeout = 60)
 	cli_free(&c);
 	free(state);
 	free(out);
+	free(dir);
+}
+
+/* As hyperfine does: a first run far slower than the rest is named. */
+Test(convergence, a_far_slower_first_run_is_warned, .timeout = 60)
+{
+	struct cli c;
+	char *dir = scratch_dir("first"), *state = path_join(dir, "counter");
+
+	cli_run(&c, NULL, NULL, 60,
+	    (const char *[]){"--no-prebuild", "-w", "0", "-r", "3",
+	        "--max-runs", "3", "--", behave_bin(), "first", state, "0.8",
+	        "0.1", NULL});
+	cr_assert_eq(c.status, 0, "%s", c.err);
+	cr_assert_not_null(
+	    strstr(c.err, "the first measured run of"), "%s", c.err);
+	cr_assert_not_null(
+	    strstr(c.err, "times the median of the others"), "%s", c.err);
+	cr_assert_not_null(strstr(c.err, "--warmup"), "%s", c.err);
+	cli_free(&c);
+	free(state);
 	free(dir);
 }
 
@@ -888,6 +911,43 @@ Test(cargo, example_workspace_with_the_real_cargo, .timeout = 600)
 	/* Test binaries ran: real CPU time, and no compilation (pre-built). */
 	cr_assert_gt(jnum(r, "user"), 0.05);
 	cr_assert_lt(jnum(r, "mean"), 30.0);
+	json_decref(b);
+	cli_free(&c);
+	free(out);
+	free(dir);
+}
+
+/*
+ * The pre-build is the measured command with --no-run: for
+ * `cargo test --release` a release build, so the first measured run does
+ * not compile the release test binaries (3.4 s against 0.44 s before).
+ */
+Test(cargo, the_prebuild_builds_what_is_measured, .timeout = 900)
+{
+	struct cli c;
+	char *dir = scratch_dir("release"), *out = path_join(dir, "b.json");
+	json_t *b, *runs;
+	double first, second;
+
+	cli_run(&c, NULL, NULL, 880,
+	    (const char *[]){"--workspace", example_workspace(), "--warmup",
+	        "0", "--runs", "2", "--max-runs", "2", "-o", out, "--", "cargo",
+	        "test", "--release", NULL});
+	cr_assert_eq(c.status, 0, "exit %d:\n%s", c.status, c.err);
+	cr_assert_not_null(
+	    strstr(c.err, "pre-building: cargo test --release --no-run"), "%s",
+	    c.err);
+	cr_assert_null(strstr(c.err, "first measured run"), "%s", c.err);
+	b = json_file(out);
+	cr_assert_str_eq(json_string_value(json_object_get(
+	                     json_object_get(b, "settings"), "prebuild")),
+	    "cargo test --release --no-run");
+	runs = json_object_get(first_result(b), "runs");
+	first = jnum(json_array_get(runs, 0), "wall");
+	second = jnum(json_array_get(runs, 1), "wall");
+	/* A release compile inside the first run takes many seconds. */
+	cr_assert_lt(first, 2 * second + 1.0, "first %.2f s, second %.2f s",
+	    first, second);
 	json_decref(b);
 	cli_free(&c);
 	free(out);

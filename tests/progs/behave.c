@@ -23,6 +23,7 @@
  *   behave pidlog FILE SECONDS  append our pid to FILE, then sleep
  *   behave alternate FILE A B   sleep A seconds on odd calls, B on even
  *                            ones (a counter is kept in FILE)
+ *   behave first FILE A B    sleep A seconds on the first call, B after
  *
  * CPU burning measures its own rusage, so the time burnt is what was asked
  * whatever else the machine does.  Built without sanitizers.
@@ -166,7 +167,7 @@ usage(void)
 	fprintf(stderr, "usage: behave user|sys|sleep|fork-user SECONDS | "
 	                "alloc MIB | exit CODE | signal SIG | hang PIDFILE | "
 	                "orphan|escape PIDFILE | escape-user SECONDS | pidlog "
-	                "FILE SECONDS | alternate FILE A B\n");
+	                "FILE SECONDS | alternate|first FILE A B\n");
 	return 99;
 }
 
@@ -253,7 +254,9 @@ main(int argc, char **argv)
 	} else if (strcmp(mode, "pidlog") == 0 && argc >= 4) {
 		write_pid(argv[2], getpid());
 		sleep_for(atof(argv[3]));
-	} else if (strcmp(mode, "alternate") == 0 && argc >= 5) {
+	} else if ((strcmp(mode, "alternate") == 0 ||
+	               strcmp(mode, "first") == 0) &&
+	           argc >= 5) {
 		FILE *f = fopen(argv[2], "r+");
 		long n = 0;
 
@@ -266,7 +269,10 @@ main(int argc, char **argv)
 		rewind(f);
 		fprintf(f, "%ld\n", n + 1);
 		fclose(f);
-		sleep_for(atof(n % 2 == 0 ? argv[3] : argv[4]));
+		if (strcmp(mode, "first") == 0)
+			sleep_for(atof(n == 0 ? argv[3] : argv[4]));
+		else
+			sleep_for(atof(n % 2 == 0 ? argv[3] : argv[4]));
 	} else
 		return usage();
 	return 0;

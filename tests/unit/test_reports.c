@@ -457,6 +457,43 @@ Test(report_text, summary_says_whether_it_converged)
 	report_baseline_free(b);
 }
 
+/*
+ * The first run far slower than the others: the slowest of all and more
+ * than twice the median of the rest.  The ratios are first / median(rest),
+ * worked by hand: median(0.44) = 0.44; median(1.0, 1.2, 1.1) = 1.1.
+ */
+Test(report_text, a_far_slower_first_run_is_found)
+{
+	static const struct {
+		double wall[5];
+		size_t n;
+		double ratio; /* 0: not far slower */
+	} cases[] = {
+	    {{3.4, 0.44}, 2, 3.4 / 0.44}, {{2.5, 1.0, 1.2, 1.1}, 4, 2.5 / 1.1},
+	    {{1.9, 1.0, 1.0, 1.0}, 4, 0}, /* less than twice */
+	    {{2.1, 1.0, 3.0, 1.0}, 4, 0}, /* not the slowest */
+	    {{1.0, 1.0, 1.0}, 3, 0},      /* steady */
+	    {{0.5, 1.0, 1.0}, 3, 0},      /* faster */
+	    {{5.0}, 1, 0},                /* one run: no rest */
+	};
+	struct bench_result r;
+	struct bench_run runs[5];
+	size_t i, k;
+
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		memset(&r, 0, sizeof(r));
+		memset(runs, 0, sizeof(runs));
+		for (k = 0; k < cases[i].n; k++)
+			runs[k].wall = cases[i].wall[k];
+		r.runs = runs;
+		r.n_runs = cases[i].n;
+		cr_expect(
+		    fabs(report_result_slow_first(&r) - cases[i].ratio) < 1e-12,
+		    "case %zu: %g, not %g", i, report_result_slow_first(&r),
+		    cases[i].ratio);
+	}
+}
+
 Test(identity, iso8601_times)
 {
 	static const struct {
