@@ -210,7 +210,8 @@ enum measure_status {
 	MEASURE_OK = 0,
 	MEASURE_FAILED = -1,      /* a run failed (not ignored) */
 	MEASURE_INTERRUPTED = -2, /* SIGINT etc.: r holds the runs done */
-	MEASURE_SPAWN_ERROR = -3  /* the command could not be started */
+	MEASURE_SPAWN_ERROR = -3, /* the command could not be started */
+	MEASURE_STATS_ERROR = -4  /* the statistics could not be computed */
 };
 
 /*

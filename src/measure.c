@@ -341,7 +341,7 @@ out:
 	if (report_result_compute(r, o->ci_level, o->outlier_threshold, &err) !=
 	    0) {
 		errorf("statistics of '%s': %s", c->name, err.text);
-		return MEASURE_FAILED;
+		return MEASURE_STATS_ERROR;
 	}
 	warn_slow_first(c, r);
 	return rc;

@@ -97,7 +97,8 @@ const char *const session_usage[] = {
     "  -q, --quiet             no progress line, no summary",
     "      --color WHEN        auto, always or never (NO_COLOR is honoured)",
     "",
-    "Durations are seconds or take a unit: 500ms, 30s, 10m, 1h.",
+    "Durations are seconds or take a unit: 500ms, 30s, 10m, 1h (at most",
+    "10000000 s, about 115 days).",
     NULL,
 };
 
@@ -478,6 +479,7 @@ session_measure(struct session *s, const char *name, char *const *argv,
 		return BENCH_EXIT_INTERRUPTED;
 	case MEASURE_FAILED:
 		return BENCH_EXIT_CMD_FAILED;
+	case MEASURE_STATS_ERROR: /* not the command's failure */
 	default:
 		return BENCH_EXIT_USAGE;
 	}

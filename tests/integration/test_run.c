@@ -820,6 +820,8 @@ Test(usage, bad_input_is_a_clear_error_with_status_2, .timeout = 60)
 	        "--max-runs 2 is less than --runs 5"},
 	    {{"--tolerance", "7", NULL}, "not a fraction"},
 	    {{"--timeout", "soon", NULL}, "not a duration"},
+	    {{"--timeout", "1e300", NULL}, "'1e300' is too long"},
+	    {{"--max-time", "3000h", NULL}, "'3000h' is too long"},
 	    {{"--workspace", "/nonexistent/ws", NULL},
 	        "workspace '/nonexistent/ws': No such file"},
 	    {{"--workspace", "/proc/version", NULL}, "not a directory"},

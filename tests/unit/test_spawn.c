@@ -282,3 +282,23 @@ Test(spawn, no_exit_path_leaves_the_command_running, .timeout = 60)
 	}
 	free(pid_file);
 }
+
+/* sigabbrev_np has no name for a real-time signal: never a NULL %s. */
+Test(spawn, a_signal_without_a_name_is_described)
+{
+	struct bench_run run;
+	char buf[96];
+
+	memset(&run, 0, sizeof(run));
+	run.signal = SIGRTMIN + 6;
+	run.exit_code = -1;
+	cr_assert_str_eq(spawn_signame(run.signal), "?");
+	cr_assert_str_eq(spawn_signame(SIGTERM), "TERM");
+	run.timed_out = 1;
+	spawn_describe(&run, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "timed out and was ended (SIG?)");
+	run.timed_out = 0;
+	spawn_describe(&run, buf, sizeof(buf));
+	cr_assert_not_null(strstr(buf, "killed by signal"), "%s", buf);
+	cr_assert_not_null(strstr(buf, "(SIG?)"), "%s", buf);
+}
