@@ -236,15 +236,22 @@ make_timer(timer_t *t, int kind)
 		fatalx(BENCH_EXIT_USAGE, "timer_create: %s", strerror(errno));
 }
 
+/* Install fn (or, when it is NULL, info with SA_SIGINFO) for sig. */
 static void
-handle(int sig, void (*fn)(int), int flags)
+handle(
+    int sig, void (*fn)(int), void (*info)(int, siginfo_t *, void *), int flags)
 {
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = flags;
-	sa.sa_handler = fn;
+	if (fn != NULL)
+		sa.sa_handler = fn;
+	else {
+		sa.sa_flags |= SA_SIGINFO;
+		sa.sa_sigaction = info;
+	}
 	if (sigaction(sig, &sa, NULL) != 0)
 		fatalx(BENCH_EXIT_USAGE, "sigaction(SIG%s): %s",
 		    spawn_signame(sig), strerror(errno));
@@ -520,31 +527,21 @@ spawn_init(void)
 	 * interrupt; the handler has already told the group to end, so the
 	 * wait returns when it has.
 	 */
-	handle(SIGINT, on_interrupt, SA_RESTART);
-	handle(SIGTERM, on_interrupt, SA_RESTART);
-	handle(SIGHUP, on_interrupt, SA_RESTART);
-	handle(SIGQUIT, on_interrupt, SA_RESTART);
-	handle(SIGTSTP, on_stop, SA_RESTART);
-	handle(SIGCONT, on_cont, SA_RESTART);
+	handle(SIGINT, on_interrupt, NULL, SA_RESTART);
+	handle(SIGTERM, on_interrupt, NULL, SA_RESTART);
+	handle(SIGHUP, on_interrupt, NULL, SA_RESTART);
+	handle(SIGQUIT, on_interrupt, NULL, SA_RESTART);
+	handle(SIGTSTP, on_stop, NULL, SA_RESTART);
+	handle(SIGCONT, on_cont, NULL, SA_RESTART);
 	/*
 	 * A handler, not SIG_IGN: a closed stdout (bench-tests | head) is an
 	 * EPIPE for us, not the end of the measurement, while the children
 	 * get the default action back at exec (a parent that ignores SIGPIPE,
 	 * as some CI runners do, must not change how the test suite behaves).
 	 */
-	handle(SIGPIPE, on_pipe, SA_RESTART);
-	{
-		struct sigaction sa;
-
-		/* No SA_RESTART: the tick must bring us out of the wait. */
-		memset(&sa, 0, sizeof(sa));
-		sigemptyset(&sa.sa_mask);
-		sa.sa_flags = SA_SIGINFO;
-		sa.sa_sigaction = on_alarm;
-		if (sigaction(SIGALRM, &sa, NULL) != 0)
-			fatalx(BENCH_EXIT_USAGE, "sigaction(SIGALRM): %s",
-			    strerror(errno));
-	}
+	handle(SIGPIPE, on_pipe, NULL, SA_RESTART);
+	/* No SA_RESTART: the tick must bring us out of the wait. */
+	handle(SIGALRM, NULL, on_alarm, 0);
 
 	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null_fd < 0)

@@ -344,6 +344,18 @@ read_pids(const char *path, pid_t *pids, size_t max)
 	return n;
 }
 
+size_t
+assert_pids_ended(const char *path)
+{
+	pid_t pids[64];
+	size_t n = read_pids(path, pids, 64), i;
+
+	for (i = 0; i < n; i++)
+		cr_assert(
+		    !process_alive(pids[i]), "pid %ld survived", (long)pids[i]);
+	return n;
+}
+
 const char *
 example_workspace(void)
 {

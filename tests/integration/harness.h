@@ -57,6 +57,8 @@ int process_alive(pid_t pid);
 char process_state(pid_t pid);
 /* Read pids, one per line, from a file; returns how many (at most max). */
 size_t read_pids(const char *path, pid_t *pids, size_t max);
+/* Fail the test unless every pid in path has ended; returns how many. */
+size_t assert_pids_ended(const char *path);
 /* A copy of the example workspace in the build tree (made once). */
 const char *example_workspace(void);
 /* Sleep for seconds. */

@@ -212,8 +212,6 @@ Test(failure, timeout_ends_the_whole_group, .timeout = 60)
 {
 	struct cli c;
 	char *dir = scratch_dir("hang"), *pids_file = path_join(dir, "pids");
-	pid_t pids[4];
-	size_t n, i;
 
 	/* behave hang ignores SIGTERM and has a child: SIGKILL must follow. */
 	cli_run(&c, NULL, NULL, 30,
@@ -224,11 +222,8 @@ Test(failure, timeout_ends_the_whole_group, .timeout = 60)
 	/* 0.5 s, then 2 s of grace before SIGKILL; generous slack. */
 	cr_assert_geq(c.seconds, 0.5);
 	cr_assert_lt(c.seconds, 6.0, "took %.1f s", c.seconds);
-	n = read_pids(pids_file, pids, 4);
-	cr_assert_eq(n, 2, "behave hang writes two pids");
-	for (i = 0; i < n; i++)
-		cr_assert(
-		    !process_alive(pids[i]), "pid %ld survived", (long)pids[i]);
+	cr_assert_eq(
+	    assert_pids_ended(pids_file), 2, "behave hang writes two pids");
 	cli_free(&c);
 	free(pids_file);
 	free(dir);
@@ -263,19 +258,13 @@ Test(failure, processes_left_in_the_group_are_ended, .timeout = 60)
 {
 	struct cli c;
 	char *dir = scratch_dir("orphan"), *pids_file = path_join(dir, "pids");
-	pid_t pids[8];
-	size_t n, i;
 
 	cli_run(&c, NULL, NULL, 30,
 	    (const char *[]){"--no-prebuild", "-w", "0", "-r", "2",
 	        "--max-runs", "2", "--", behave_bin(), "orphan", pids_file,
 	        NULL});
 	cr_assert_eq(c.status, 0, "%s", c.err);
-	n = read_pids(pids_file, pids, 8);
-	cr_assert_eq(n, 2, "one grandchild per run");
-	for (i = 0; i < n; i++)
-		cr_assert(!process_alive(pids[i]), "grandchild %ld survived",
-		    (long)pids[i]);
+	cr_assert_eq(assert_pids_ended(pids_file), 2, "one grandchild per run");
 	cli_free(&c);
 	free(pids_file);
 	free(dir);
@@ -291,19 +280,15 @@ Test(contain, leftovers_are_ended_before_the_next_run, .timeout = 60)
 {
 	struct cli c;
 	char *dir = scratch_dir("escape"), *pids_file = path_join(dir, "pids");
-	pid_t pids[16];
-	size_t n, i;
+	size_t n;
 
 	cli_run(&c, NULL, NULL, 30,
 	    (const char *[]){"--no-prebuild", "-w", "1", "-r", "3",
 	        "--max-runs", "3", "--", behave_bin(), "escape", pids_file,
 	        NULL});
 	cr_assert_eq(c.status, 0, "a run found a leftover: %s", c.err);
-	n = read_pids(pids_file, pids, 16);
+	n = assert_pids_ended(pids_file);
 	cr_assert_eq(n, 8, "two leftovers per run, 4 runs: %zu", n);
-	for (i = 0; i < n; i++)
-		cr_assert(
-		    !process_alive(pids[i]), "pid %ld survived", (long)pids[i]);
 	/* Said once per benchmark, not once per run. */
 	cr_assert_not_null(strstr(c.err, "warm-up run 1 of '"), "%s", c.err);
 	cr_assert_not_null(
@@ -386,9 +371,9 @@ interrupt_during_runs(int sig)
 	struct cli c;
 	char *dir = scratch_dir("int"), *out = path_join(dir, "b.json");
 	char *pids_file = path_join(dir, "pids");
-	pid_t pid, pids[64];
+	pid_t pid;
 	json_t *b, *r;
-	size_t n, i, runs;
+	size_t n, runs;
 
 	pid = cli_start(&c, NULL,
 	    (const char *[]){"--no-prebuild", "-w", "0", "-r", "40", "-o", out,
@@ -408,12 +393,9 @@ interrupt_during_runs(int sig)
 	cr_assert_str_eq(json_string_value(json_object_get(
 	                     json_object_get(r, "convergence"), "stopped_by")),
 	    "interrupted");
-	n = read_pids(pids_file, pids, 64);
 	/* The run cut short is dropped. */
+	n = assert_pids_ended(pids_file);
 	cr_assert_eq(n, runs + 1, "the interrupted run started too");
-	for (i = 0; i < n; i++)
-		cr_assert(
-		    !process_alive(pids[i]), "pid %ld survived", (long)pids[i]);
 	json_decref(b);
 	cli_free(&c);
 	free(out);
@@ -451,8 +433,7 @@ interrupt_when_inherited_ignored(int sig)
 {
 	struct cli c;
 	char *dir = scratch_dir("ign"), *pids_file = path_join(dir, "pids");
-	pid_t pid, pids[64];
-	size_t n, i;
+	pid_t pid;
 
 	pid = cli_start_argv(
 	    &c, (const char *[]){"/bin/sh", "-c",
@@ -464,10 +445,7 @@ interrupt_when_inherited_ignored(int sig)
 	cli_wait(&c, pid, 30);
 	cr_assert_eq(c.status, 130, "SIG%s: exit %d: %s", sigabbrev_np(sig),
 	    c.status, c.err);
-	n = read_pids(pids_file, pids, 64);
-	for (i = 0; i < n; i++)
-		cr_assert(
-		    !process_alive(pids[i]), "pid %ld survived", (long)pids[i]);
+	assert_pids_ended(pids_file);
 	cli_free(&c);
 	free(pids_file);
 	free(dir);

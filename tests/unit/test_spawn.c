@@ -6,6 +6,7 @@
  * Each test that calls spawn_init (signal handlers, the subreaper, the
  * exit-time cleanup) does so in a process of its own, forked from the
  * test, so that the test itself can look at what is left afterwards.
+ * The integration tests' harness gives the helpers (pids, scratch files).
  */
 #include <config.h>
 
@@ -16,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,11 +24,10 @@
 #include <criterion/criterion.h>
 
 #include "bench.h"
+#include "harness.h"
 #include "spawn-int.h"
 
 TestSuite(spawn);
-
-#define BEHAVE TOP_BUILDDIR "/tests/progs/behave"
 
 static int
 cmp_pid(const void *a, const void *b)
@@ -36,55 +35,6 @@ cmp_pid(const void *a, const void *b)
 	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
 
 	return (x > y) - (x < y);
-}
-
-/* Whether pid runs (exists and is not a zombie). */
-static int
-running(pid_t pid)
-{
-	char path[64], buf[512], *p;
-	FILE *f;
-	int alive = 0;
-
-	if (kill(pid, 0) != 0)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	f = fopen(path, "r");
-	if (f == NULL)
-		return 0;
-	if (fgets(buf, sizeof(buf), f) != NULL) {
-		p = strrchr(buf, ')');
-		alive = p != NULL && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
-	}
-	fclose(f);
-	return alive;
-}
-
-static size_t
-read_pid_file(const char *path, pid_t *pids, size_t max)
-{
-	FILE *f = fopen(path, "r");
-	size_t n = 0;
-	long v;
-
-	if (f == NULL)
-		return 0;
-	while (n < max && fscanf(f, "%ld", &v) == 1)
-		pids[n++] = (pid_t)v;
-	fclose(f);
-	return n;
-}
-
-static char *
-scratch_file(const char *name)
-{
-	char *path;
-
-	mkdir(TOP_BUILDDIR "/tests/work", 0777);
-	cr_assert(asprintf(&path, TOP_BUILDDIR "/tests/work/spawn-%s-%ld", name,
-	              (long)getpid()) > 0);
-	unlink(path);
-	return path;
 }
 
 /* A child that shares our memory (cheap to make by the hundred): it waits. */
@@ -164,7 +114,7 @@ in_child(int (*fn)(void))
 static int
 escapee_counted(void)
 {
-	char *argv[] = {BEHAVE, "escape-user", "0.1", NULL};
+	char *argv[] = {(char *)behave_bin(), "escape-user", "0.1", NULL};
 	struct spawn_note note;
 	struct spawn_opts o = {
 	    .argv = argv, .out_fd = -1, .err_fd = -1, .note = &note};
@@ -189,7 +139,7 @@ Test(spawn, an_escapee_is_ended_and_counted_in_its_run, .timeout = 60)
 static int
 early_deadline(void)
 {
-	char *argv[] = {BEHAVE, "sleep", "2", NULL};
+	char *argv[] = {(char *)behave_bin(), "sleep", "2", NULL};
 	struct spawn_opts o = {
 	    .argv = argv, .out_fd = -1, .err_fd = -1, .timeout = 1e-9};
 	struct bench_run run;
@@ -228,7 +178,7 @@ fail_on_tick(void *arg)
 	pid_t pids[2];
 
 	(void)arg;
-	if (read_pid_file(hang_pids, pids, 2) < 2)
+	if (read_pids(hang_pids, pids, 2) < 2)
 		return; /* not started yet */
 	switch (exit_how) {
 	case 0:
@@ -244,7 +194,7 @@ fail_on_tick(void *arg)
 static int
 exit_inside_a_run(void)
 {
-	char *argv[] = {BEHAVE, "hang", (char *)hang_pids, NULL};
+	char *argv[] = {(char *)behave_bin(), "hang", (char *)hang_pids, NULL};
 	struct spawn_opts o = {.argv = argv,
 	    .out_fd = -1,
 	    .err_fd = -1,
@@ -259,7 +209,8 @@ exit_inside_a_run(void)
 
 Test(spawn, no_exit_path_leaves_the_command_running, .timeout = 60)
 {
-	char *pid_file = scratch_file("hang");
+	char *dir = scratch_dir("spawn-hang");
+	char *pid_file = path_join(dir, "pids");
 	pid_t pids[2];
 	size_t n, i;
 	int alive[2];
@@ -269,11 +220,11 @@ Test(spawn, no_exit_path_leaves_the_command_running, .timeout = 60)
 		unlink(pid_file);
 		cr_assert_eq(in_child(exit_inside_a_run), BENCH_EXIT_USAGE,
 		    "exit path %d", exit_how);
-		n = read_pid_file(pid_file, pids, 2);
+		n = read_pids(pid_file, pids, 2);
 		cr_assert_eq(n, 2, "behave hang wrote %zu pids", n);
 		/* Ended by the tester before it exited (no leak if not). */
 		for (i = 0; i < n; i++) {
-			alive[i] = running(pids[i]);
+			alive[i] = process_alive(pids[i]);
 			kill(pids[i], SIGKILL);
 		}
 		for (i = 0; i < n; i++)
@@ -281,6 +232,7 @@ Test(spawn, no_exit_path_leaves_the_command_running, .timeout = 60)
 			    exit_how, (long)pids[i]);
 	}
 	free(pid_file);
+	free(dir);
 }
 
 /* sigabbrev_np has no name for a real-time signal: never a NULL %s. */
