@@ -112,17 +112,16 @@ struct bench_result *
 report_baseline_add_result(struct baseline *b)
 {
 	struct bench_result *r;
+	size_t n = b->n_results;
 
 	/*
-	 * Only this function grows results, to a power of two each time
-	 * n_results reaches one: adding stays linear overall (a document
-	 * of 20000 results took minutes under ASan, whose realloc always
-	 * copies, when it grew by one).
+	 * The capacity is n rounded up to a power of two: it doubles, so
+	 * reading 20,000 results copies them a few times, not 20,000 times
+	 * (an hour under ASan, whose realloc always copies).
 	 */
-	if ((b->n_results & (b->n_results - 1)) == 0)
-		b->results = reportp_xreallocarray(b->results,
-		    b->n_results == 0 ? 1 : 2 * b->n_results,
-		    sizeof(*b->results));
+	if ((n & (n - 1)) == 0)
+		b->results = reportp_xreallocarray(
+		    b->results, n == 0 ? 1 : 2 * n, sizeof(*b->results));
 	r = &b->results[b->n_results++];
 	memset(r, 0, sizeof(*r));
 	r->stop = STOP_NONE;
@@ -210,6 +209,27 @@ report_result_compute(struct bench_result *r, double ci_level,
 out:
 	free(x);
 	return rc;
+}
+
+double
+report_result_slow_first(const struct bench_result *r)
+{
+	struct stats_summary rest;
+	double *x, ratio = 0;
+	size_t i;
+
+	if (r->n_runs < 2)
+		return 0;
+	x = reportp_xreallocarray(NULL, r->n_runs - 1, sizeof(*x));
+	for (i = 1; i < r->n_runs; i++)
+		x[i - 1] = r->runs[i].wall;
+	if (stats_summarize(x, r->n_runs - 1, 0.95, STATS_OUTLIER_THRESHOLD,
+	        &rest, NULL) == BENCH_OK &&
+	    rest.median > 0 && r->runs[0].wall > rest.max &&
+	    r->runs[0].wall > REPORT_SLOW_FIRST * rest.median)
+		ratio = r->runs[0].wall / rest.median;
+	free(x);
+	return ratio;
 }
 
 const char *

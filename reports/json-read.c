@@ -801,6 +801,11 @@ read_baseline(struct rd *rd, json_t *root, struct baseline *b)
 		return rd_fail(rd, "results", "expected an array");
 	if (json_array_size(results) > MAX_RESULTS)
 		return rd_fail(rd, "results", "too many results");
+	/* The schema requires a benchmark; a profile's baseline has none. */
+	if (json_array_size(results) == 0 && b->profile == NULL)
+		return rd_fail(rd, "results",
+		    "empty (a baseline holds at least one benchmark, or a "
+		    "profile)");
 	json_array_foreach(results, i, e)
 	{
 		struct bench_result *r;

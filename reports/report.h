@@ -309,6 +309,15 @@ int report_run_failed(const struct bench_run *r);
 /* Recompute r->st and r->outliers from r->runs; 0 or a bench_status. */
 int report_result_compute(struct bench_result *r, double ci_level,
     double outlier_threshold, struct bench_error *err);
+/* The factor by which a first run is "far slower" than the others. */
+#define REPORT_SLOW_FIRST 2.0
+/*
+ * Whether the first measured run of r was far slower than the rest (a
+ * compile or a cold cache inside the measurement): the slowest of all and
+ * more than REPORT_SLOW_FIRST times the median of the others.  Returns
+ * first / that median when it was, 0 otherwise (fewer than 2 runs too).
+ */
+double report_result_slow_first(const struct bench_result *r);
 /* Short names: "wall", "user", "system", "max_rss". */
 const char *report_metric_name(enum bench_metric m);
 /* "converged", "max_runs", ... and back (-1 when unknown). */

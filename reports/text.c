@@ -119,7 +119,16 @@ report_text_result(FILE *f, const struct bench_result *r, size_t idx,
 	    col(style, C_RESET), ell, col(style, C_PURPLE),
 	    report_fmt_time(b, sizeof(b), w->max, unit, style),
 	    col(style, C_RESET), r->n_runs, r->n_runs == 1 ? "" : "s");
-	if (r->n_runs >= 2) {
+	if (r->n_runs >= 2 && !(w->ci_low >= 0)) {
+		/* A time below zero: the interval says nothing (few runs). */
+		fprintf(f,
+		    "  %2.0f %% CI of mean:     too wide to use with %zu runs "
+		    "(%s %s reaches below zero; SE %s)\n",
+		    w->ci_level * 100, r->n_runs, pm,
+		    report_fmt_time(
+		        a, sizeof(a), w->ci_high - w->mean, unit, style),
+		    report_fmt_time(c, sizeof(c), w->sem, unit, style));
+	} else if (r->n_runs >= 2) {
 		fprintf(f,
 		    "  %2.0f %% CI of mean:     %9s %s %9s    "
 		    "(%s %.1f %%, SE %s)\n",
@@ -128,6 +137,8 @@ report_text_result(FILE *f, const struct bench_result *r, size_t idx,
 		    report_fmt_time(b, sizeof(b), w->ci_high, unit, style), pm,
 		    w->mean > 0 ? 100 * (w->ci_high - w->mean) / w->mean : NAN,
 		    report_fmt_time(c, sizeof(c), w->sem, unit, style));
+	}
+	if (r->n_runs >= 2) {
 		if (r->ci_target > 0)
 			fprintf(f,
 			    "  Spread (CV):         %.1f %% after %zu runs; CI "

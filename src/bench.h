@@ -88,6 +88,13 @@ void sbuf_url(struct sbuf *b, const char *s);
 char *sbuf_take(struct sbuf *b, size_t *len);
 
 /* spawn.c: every child process is started and reaped here. */
+
+/* What spawn_run saw besides the run's figures. */
+struct spawn_note {
+	int paused;       /* we were stopped during the run (Ctrl-Z) */
+	size_t survivors; /* processes left when the command exited, ended */
+};
+
 struct spawn_opts {
 	char *const *argv; /* argv[0] is looked up in PATH */
 	const char *dir;   /* working directory; NULL = ours */
@@ -98,16 +105,24 @@ struct spawn_opts {
 	double tick;       /* seconds between on_tick calls; 0 = never */
 	void (*on_tick)(void *arg);
 	void *arg;
+	struct spawn_note *note; /* NULL, or filled by spawn_run */
 };
 
-/* Set up signal handling and become a subreaper; once, before any spawn. */
+/*
+ * Set up signal handling, become a subreaper and register the exit-time
+ * cleanup that ends whatever of a command still runs; once, before any
+ * spawn (a second call does nothing).
+ */
 void spawn_init(void);
 /*
- * Run a command in its own process group and wait for it with wait4: fills
- * run with the wall time and the rusage of the whole tree (descendants
- * orphaned during the run included).  Returns 0 when the child ran, -1 when
- * it could not be started (errno set).  A timeout, SIGINT or SIGTERM ends
- * the whole group: SIGTERM, then SIGKILL after a grace period.
+ * Run a command in its own process group and wait for it: fills run with
+ * the wall time (from spawn until the command exits) and the rusage of the
+ * whole tree: descendants orphaned during the run, and every process still
+ * left when it exits (in its group or escaped from it), which is ended
+ * with SIGKILL and reaped before this returns.  Returns 0 when the child
+ * ran, -1 when it could not be started (errno set).  A timeout, SIGINT,
+ * SIGTERM, SIGHUP or SIGQUIT ends the whole group: SIGTERM, then SIGKILL
+ * after a grace period; SIGTSTP stops it with us, SIGCONT resumes it.
  */
 int spawn_run(const struct spawn_opts *opts, struct bench_run *run);
 /*
@@ -117,10 +132,10 @@ int spawn_run(const struct spawn_opts *opts, struct bench_run *run);
  */
 char *spawn_capture(char *const *argv, const char *dir, size_t max,
     double timeout, int *status);
-/* The signal that interrupted us (SIGINT, SIGTERM, SIGHUP) or 0. */
+/* The signal that interrupted us (SIGINT, SIGTERM, SIGHUP, SIGQUIT) or 0. */
 int spawn_interrupted(void);
-/* End every process left in our tree (orphans we adopted); at exit. */
-void spawn_reap_all(void);
+/* A signal's abbreviation without "SIG" ("TERM"), "?" when unknown. */
+const char *spawn_signame(int sig);
 /* Look a program up in PATH; 1 when found. */
 int spawn_in_path(const char *name);
 /* The monotonic clock in seconds. */
@@ -199,8 +214,9 @@ struct bench_cmd {
 enum measure_status {
 	MEASURE_OK = 0,
 	MEASURE_FAILED = -1,      /* a run failed (not ignored) */
-	MEASURE_INTERRUPTED = -2, /* SIGINT/SIGTERM: r holds the runs done */
-	MEASURE_SPAWN_ERROR = -3  /* the command could not be started */
+	MEASURE_INTERRUPTED = -2, /* SIGINT etc.: r holds the runs done */
+	MEASURE_SPAWN_ERROR = -3, /* the command could not be started */
+	MEASURE_STATS_ERROR = -4  /* the statistics could not be computed */
 };
 
 /*
@@ -237,6 +253,8 @@ struct session {
 	struct session_opts *o;
 	char *ws;           /* the workspace, resolved */
 	struct baseline *b; /* what the session measured */
+	int finished;       /* session_finish ran */
+	char **prebuilt;    /* the pre-builds done (display forms) */
 };
 
 #define SESSION_SHORTOPTS "C:l:o:qr:w:"
@@ -275,26 +293,38 @@ void session_open(struct session *s, struct session_opts *o, int needs_cargo);
  */
 char **session_command(const char *cmd, int argc, char **argv);
 /*
- * Measure cmd once as benchmark name: choose its pre-build (--prebuild, or
- * cargo test --workspace --no-run for cargo), check that it exists, open
- * the session, pre-build and measure.  Returns an exit status; *r (may be
- * NULL) is the result.  The caller closes the session in every case.
+ * Measure cmd once as benchmark name: check that it exists, open the
+ * session, pre-build (session_prebuild_command) and measure.  Returns an
+ * exit status; *r (may be NULL) is the result.  The caller closes the
+ * session in every case.
  */
 int session_run_command(struct session *s, struct session_opts *o, char **cmd,
     const char *name, struct bench_result **r);
 /*
- * The part of session_run_command before the measurement: choose the
- * pre-build, check the command, open the session and pre-build.  Returns
+ * The part of session_run_command before the measurement: check
+ * the command, open the session and pre-build it.  Returns
  * an exit status (0 to go on); the caller closes the session.
  */
 int session_begin_command(
     struct session *s, struct session_opts *o, char **cmd);
-/* Pre-build; returns an exit status (0 to go on). */
-int session_prebuild(struct session *s, char *const *argv, const char *display);
+/*
+ * Pre-build for measuring cmd as run does it: nothing with --no-prebuild,
+ * --prebuild CMD under /bin/sh -c (once per session), else for cargo
+ * test, t or bench the command itself with --no-run inserted before any
+ * `--` (a cargo command that takes no --no-run gets a note, no pre-build).
+ * The one place that decides; returns an exit status (0 to go on).
+ */
+int session_prebuild_command(struct session *s, char *const *cmd);
 /* Measure argv as benchmark name (NULL: the command); an exit status. */
 int session_measure(struct session *s, const char *name, char *const *argv,
     struct bench_result **out);
-/* Write --output, end what is left, free; returns the final status. */
+/*
+ * Write --output and --post the baseline (after a success or an
+ * interruption), once: a command calls it before it prints, so that a
+ * closed stdout cannot cost the results.  Returns the final status.
+ */
+int session_finish(struct session *s, int status);
+/* session_finish unless done, then free; returns the final status. */
 int session_close(struct session *s, int status);
 
 /* cargo.c: asking cargo about a workspace. */
@@ -393,9 +423,10 @@ extern const struct cmd_entry cmd_compare_entry;
 extern const struct cmd_entry cmd_check_entry;
 extern const struct cmd_entry cmd_profile_entry;
 extern const struct cmd_entry cmd_profile_summary_entry;
-/* Both passes of the profile in session s, then the table unless quiet. */
-int cmd_profile_session(
-    struct session *s, const struct twopass_opts *po, size_t top, int quiet);
+/* Both passes of the profile in session s; an exit status. */
+int cmd_profile_session(struct session *s, const struct twopass_opts *po);
+/* Print the profile's table (top units), unless status says interrupted. */
+void cmd_profile_print(struct session *s, size_t top, int status);
 /* cmd-post.c, cmd-serve.c */
 extern const struct cmd_entry cmd_post_entry;
 extern const struct cmd_entry cmd_serve_entry;

@@ -376,6 +376,8 @@ cmd_check_exec(int argc, char **argv)
 	} else {
 		opened = 1;
 		status = session_run_command(&s, &o, cmd, name, NULL);
+		/* The result is written before the report is printed. */
+		status = session_finish(&s, status);
 		if (status != BENCH_EXIT_OK)
 			goto out;
 		result = s.b;

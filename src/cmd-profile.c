@@ -87,22 +87,24 @@ static const struct option profile_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* Shared by profile and run --profile: both passes, then the table. */
+/* Shared by profile and run --profile: both passes. */
 int
-cmd_profile_session(
-    struct session *s, const struct twopass_opts *po, size_t top, int quiet)
+cmd_profile_session(struct session *s, const struct twopass_opts *po)
+{
+	return twopass_run(s, po, &s->b->profile);
+}
+
+void
+cmd_profile_print(struct session *s, size_t top, int status)
 {
 	struct report_style st;
-	int status;
 
-	status = twopass_run(s, po, &s->b->profile);
-	if (s->b->profile != NULL && !quiet &&
-	    status != BENCH_EXIT_INTERRUPTED && s->b->profile->n_units > 0) {
+	if (s->b->profile != NULL && status != BENCH_EXIT_INTERRUPTED &&
+	    s->b->profile->n_units > 0) {
 		st = term_style();
 		report_text_profile(stdout, s->b->profile, top, &st);
 		fflush(stdout);
 	}
-	return status;
 }
 
 static int
@@ -112,7 +114,7 @@ cmd_profile_exec(int argc, char **argv)
 	struct session s;
 	struct twopass_opts po = {.top_items = 20};
 	size_t top = 30;
-	int c, status;
+	int c, status, incomplete = 0;
 
 	session_opts_init(&o);
 	optind = 1;
@@ -194,15 +196,21 @@ cmd_profile_exec(int argc, char **argv)
 		cmd_usage_error("profile",
 		    "--exclude goes with the whole workspace, not with -p");
 	session_open(&s, &o, 1);
-	status = cmd_profile_session(&s, &po, top, o.quiet);
+	status = cmd_profile_session(&s, &po);
 	strv_free(po.packages);
 	strv_free(po.excludes);
 	/* A profile with missing units is still written: it is data. */
 	if (status == BENCH_EXIT_INCOMPLETE) {
-		status = session_close(&s, BENCH_EXIT_OK);
-		return status == BENCH_EXIT_OK ? BENCH_EXIT_INCOMPLETE : status;
+		incomplete = 1;
+		status = BENCH_EXIT_OK;
 	}
-	return session_close(&s, status);
+	/* Results first, then the table. */
+	status = session_finish(&s, status);
+	if (!o.quiet)
+		cmd_profile_print(&s, top, status);
+	status = session_close(&s, status);
+	return status == BENCH_EXIT_OK && incomplete ? BENCH_EXIT_INCOMPLETE
+	                                             : status;
 }
 
 const struct cmd_entry cmd_profile_entry = {

@@ -29,14 +29,20 @@ static const char *const run_usage[] = {
 };
 
 static const char *const run_usage_tail[] = {
-    "A command that is not cargo gets no pre-build unless --prebuild is given.",
+    "The pre-build of cargo test, t or bench is the command itself with",
+    "--no-run inserted before any --; another command gets none unless",
+    "--prebuild is given.  A first measured run far slower than the rest",
+    "is warned of.",
     "While a run is timed, bench-tests only waits for it (wait4) and reads the",
     "rusage of its whole process tree.",
     "",
     "Exit status: 0 success; 2 usage, I/O or input error (a failed pre-build",
     "too); 3 the measured command failed; 4 (--profile) a unit lacks profile",
-    "data; 130 interrupted (the runs finished so far are written to",
-    "--output, marked incomplete).",
+    "data; 130 interrupted by SIGINT, SIGQUIT, SIGTERM or SIGHUP (the runs",
+    "finished so far are written to --output, marked incomplete).  Ctrl-Z",
+    "stops the command with bench-tests; the paused run is run again.",
+    "The baseline is written before anything is printed; a closed stdout",
+    "(bench-tests ... | head) does not change the exit status.",
     NULL,
 };
 
@@ -59,7 +65,7 @@ cmd_run_exec(int argc, char **argv)
 	char **cmd;
 	const char *name = NULL;
 	struct twopass_opts po = {.top_items = 20};
-	int c, status, profile = 0;
+	int c, status, profile = 0, incomplete = 0;
 
 	session_opts_init(&o);
 	options = session_merge_options(run_options);
@@ -94,6 +100,15 @@ cmd_run_exec(int argc, char **argv)
 	session_opts_check(&o, "run");
 
 	status = session_run_command(&s, &o, cmd, name, &r);
+	/*
+	 * Results first, then the summary: a closed stdout cannot cost the
+	 * baseline.  With --profile the baseline holds the profile too and
+	 * is written after it is built; the summary is printed before that
+	 * (minutes earlier), which a closed stdout cannot spoil either: it
+	 * is an EPIPE for us, not a SIGPIPE.
+	 */
+	if (!profile)
+		status = session_finish(&s, status);
 	if ((status == BENCH_EXIT_OK || status == BENCH_EXIT_INTERRUPTED) &&
 	    r != NULL && !o.quiet) {
 		style = term_style();
@@ -102,16 +117,20 @@ cmd_run_exec(int argc, char **argv)
 	}
 	/* The profile builds after the runs: nothing else runs meanwhile. */
 	if (status == BENCH_EXIT_OK && profile) {
-		if (!o.quiet)
-			putchar('\n');
-		status = cmd_profile_session(&s, &po, 30, o.quiet);
+		status = cmd_profile_session(&s, &po);
 		if (status == BENCH_EXIT_INCOMPLETE) {
-			status = session_close(&s, BENCH_EXIT_OK);
-			return status == BENCH_EXIT_OK ? BENCH_EXIT_INCOMPLETE
-			                               : status;
+			incomplete = 1;
+			status = BENCH_EXIT_OK;
+		}
+		status = session_finish(&s, status);
+		if (!o.quiet) {
+			putchar('\n');
+			cmd_profile_print(&s, 30, status);
 		}
 	}
-	return session_close(&s, status);
+	status = session_close(&s, status);
+	return status == BENCH_EXIT_OK && incomplete ? BENCH_EXIT_INCOMPLETE
+	                                             : status;
 }
 
 const struct cmd_entry cmd_run_entry = {

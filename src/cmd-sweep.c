@@ -191,32 +191,6 @@ chosen(char **crates, const char *name)
 	return crates == NULL;
 }
 
-/* Pre-build the tests of one crate, or of the workspace (name NULL). */
-static int
-prebuild_crate(struct session *s, const char *name)
-{
-	char *argv[] = {
-	    "cargo",
-	    "test",
-	    "--workspace",
-	    "--no-run",
-	    NULL,
-	    NULL,
-	};
-	char *display = NULL;
-	int status;
-
-	if (name != NULL) {
-		argv[2] = "-p";
-		argv[3] = (char *)name;
-		argv[4] = "--no-run";
-	}
-	display = cmd_join_argv(argv);
-	status = session_prebuild(s, argv, display);
-	free(display);
-	return status;
-}
-
 static int
 by_mean_desc(const void *a, const void *b)
 {
@@ -296,13 +270,7 @@ cmd_sweep_exec(int argc, char **argv)
 	struct cargo_workspace *meta = NULL;
 	struct bench_result *whole = NULL, *r;
 
-	char **crates = NULL, **select = NULL,
-	     *sh_prebuild[4] = {
-	         "/bin/sh",
-	         "-c",
-	         NULL,
-	         NULL,
-	     };
+	char **crates = NULL, **select = NULL;
 	const char *crates_arg = NULL;
 	int c, status = BENCH_EXIT_OK, split = 0, per_test = 0, no_whole = 0;
 	size_t slowest = 5, i, n_sel = 0;
@@ -414,21 +382,12 @@ cmd_sweep_exec(int argc, char **argv)
 	}
 
 	/*
-	 * Pre-build exactly what will run: each crate on its own too, as
-	 * `cargo test -p NAME` resolves features for that crate alone.
+	 * Pre-build exactly what will run: each entry's own command with
+	 * --no-run, as run does (cargo test -p NAME resolves features for
+	 * that crate alone); all of them before anything is measured.
 	 */
-	if (o.prebuild != NULL) {
-		sh_prebuild[2] = (char *)o.prebuild;
-		status = session_prebuild(&s, sh_prebuild, o.prebuild);
-	} else if (!o.no_prebuild) {
-		if (!no_whole)
-			status = prebuild_crate(&s, NULL);
-		for (i = 0; i < meta->n_packages && status == BENCH_EXIT_OK;
-		     i++)
-			if (chosen(crates, meta->packages[i].name))
-				status =
-				    prebuild_crate(&s, meta->packages[i].name);
-	}
+	for (i = 0; i < sw.n && status == BENCH_EXIT_OK; i++)
+		status = session_prebuild_command(&s, sw.items[i].argv);
 
 	for (i = 0; i < sw.n && status == BENCH_EXIT_OK; i++) {
 		if (!o.quiet)
@@ -445,6 +404,8 @@ cmd_sweep_exec(int argc, char **argv)
 		else if (s.b->tests == NULL)
 			status = BENCH_EXIT_USAGE;
 	}
+	/* Results first, then the table: a closed stdout costs nothing. */
+	status = session_finish(&s, status);
 	if ((status == BENCH_EXIT_OK || status == BENCH_EXIT_INTERRUPTED) &&
 	    !o.quiet && s.b->n_results > 0) {
 		struct report_style st = term_style();

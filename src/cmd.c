@@ -99,6 +99,9 @@ cmd_parse_count(const char *opt, const char *arg, size_t min)
 	return (size_t)v;
 }
 
+/* The longest duration an option takes. */
+#define CMD_MAX_SECONDS 1e7
+
 double
 cmd_parse_seconds(const char *opt, const char *arg, double min)
 {
@@ -121,6 +124,12 @@ cmd_parse_seconds(const char *opt, const char *arg, double min)
 		    "with a unit: 500ms, 30s, 10m, 1h)",
 		    opt, arg);
 	v *= scale;
+	/* A bound that every clock and time_t holds (about 115 days). */
+	if (v > CMD_MAX_SECONDS)
+		cmd_usage_error(NULL,
+		    "%s: '%s' is too long (at most %.0f seconds, about 115 "
+		    "days)",
+		    opt, arg, CMD_MAX_SECONDS);
 	if (v < min || (min == 0 && v <= 0))
 		cmd_usage_error(NULL,
 		    "%s must be more than %g seconds (got "

@@ -4,6 +4,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,18 @@ usage(FILE *f)
 	    "with\n"
 	    "missing units, 130 interrupted.\n"
 	    "See bench-tests(1).\n");
+}
+
+/*
+ * Whether stdout is a pipe or socket whose reader has gone (an earlier
+ * write failed with EPIPE, and errno has changed since).
+ */
+static int
+stdout_reader_gone(void)
+{
+	struct pollfd p = {.fd = STDOUT_FILENO, .events = 0};
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) != 0;
 }
 
 int
@@ -85,13 +98,19 @@ main(int argc, char **argv)
 	} else
 		status = cmd_run_entry.exec(argc, argv);
 
-	/* Output that could not be written is an error too. */
+	/*
+	 * Output that could not be written is an error too, but a reader that
+	 * closed the pipe (bench-tests | head) wanted no more: the results
+	 * were written before anything was printed, so the status stays.
+	 */
+	errno = 0;
 	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
-		if (errno != EPIPE)
+		if (errno != EPIPE && !stdout_reader_gone()) {
 			errorf(
 			    "writing to standard output: %s", strerror(errno));
-		if (status == BENCH_EXIT_OK)
-			status = BENCH_EXIT_USAGE;
+			if (status == BENCH_EXIT_OK)
+				status = BENCH_EXIT_USAGE;
+		}
 	}
 	return status;
 }

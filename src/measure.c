@@ -106,7 +106,7 @@ log_separator(const struct measure_opts *o, const char *what, size_t i,
 /* One run of c; returns spawn_run's result. */
 static int
 one_run(const struct measure_opts *o, const struct bench_cmd *c,
-    struct progress *p, struct bench_run *run)
+    struct progress *p, struct bench_run *run, struct spawn_note *note)
 {
 	int fd = o->show_output ? -1 : o->log_fd >= 0 ? o->log_fd : o->null_fd;
 	struct spawn_opts so = {
@@ -118,11 +118,49 @@ one_run(const struct measure_opts *o, const struct bench_cmd *c,
 	    .tick = term.tty ? TICK_SECONDS : 0,
 	    .on_tick = on_tick,
 	    .arg = p,
+	    .note = note,
 	};
 
 	p->run_start = spawn_now();
 	draw(p, 0);
 	return spawn_run(&so, run);
+}
+
+/*
+ * Between runs: say what spawn_run saw.  Processes the command left
+ * running are named once per benchmark (*warned); returns 1 when the run
+ * must be discarded and run again (we were stopped during it, so its wall
+ * time holds the pause, and a timeout may have come from the pause).
+ */
+static int
+after_run(const struct bench_cmd *c, const char *what, size_t i,
+    const struct spawn_note *note, int *warned)
+{
+	char which[64];
+
+	if (i > 0)
+		snprintf(which, sizeof(which), "%s %zu", what, i);
+	else
+		snprintf(which, sizeof(which), "%s", what);
+	if (note->survivors > 0 && !*warned) {
+		term_progress_clear();
+		warnf("%s of '%s' left %zu process%s running when it exited; "
+		      "bench-tests ended %s and counted %s CPU time in that "
+		      "run",
+		    which, c->command, note->survivors,
+		    note->survivors == 1 ? "" : "es",
+		    note->survivors == 1 ? "it" : "them",
+		    note->survivors == 1 ? "its" : "their");
+		*warned = 1;
+	}
+	if (note->paused) {
+		term_progress_clear();
+		notef("%s of '%s' was paused (bench-tests was stopped): "
+		      "discarded, it runs again",
+		    which, c->command);
+		return 1;
+	}
+	return 0;
 }
 
 static double
@@ -170,17 +208,37 @@ measure_spread(const struct measure_opts *o, size_t n, double mean, double m2)
 	return t * sd / sqrt((double)n) / mean;
 }
 
+/* Warn when the first measured run was far slower than the others. */
+static void
+warn_slow_first(const struct bench_cmd *c, const struct bench_result *r)
+{
+	struct report_style st = {0, 0};
+	char first[32], rest[32];
+	double ratio = report_result_slow_first(r);
+
+	if (ratio <= 0)
+		return;
+	report_fmt_time(first, sizeof(first), r->runs[0].wall, 0, &st);
+	report_fmt_time(rest, sizeof(rest), r->runs[0].wall / ratio, 0, &st);
+	warnf("the first measured run of '%s' took %s, %.1f times the "
+	      "median of the others (%s): a compile or a cold cache inside "
+	      "the measurement?  More --warmup runs or a --prebuild that "
+	      "builds what it runs would keep it out",
+	    c->name, first, ratio, rest);
+}
+
 int
 measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
     struct bench_result *r)
 {
 	struct progress p;
 	struct bench_run run;
+	struct spawn_note note;
 	struct bench_error err;
 	size_t i, cap = 0;
 	double t_start, cpu0 = 0, mean = 0, m2 = 0, spread = NAN, delta;
 	double target = o->ci_target > 0 ? o->ci_target : o->tolerance;
-	int rc = MEASURE_OK;
+	int rc = MEASURE_OK, warned = 0;
 
 	r->name = xstrdup(c->name);
 	r->command = xstrdup(c->command);
@@ -199,7 +257,7 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 
 	p.phase = "Warm-up";
 	p.total = o->warmup;
-	for (i = 0; i < o->warmup; i++) {
+	for (i = 0; i < o->warmup;) {
 		if (spawn_interrupted()) {
 			r->stop = STOP_INTERRUPTED;
 			rc = MEASURE_INTERRUPTED;
@@ -207,7 +265,7 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 		}
 		p.index = i + 1;
 		log_separator(o, "warm-up", i + 1, o->warmup, c->command);
-		if (one_run(o, c, &p, &run) != 0) {
+		if (one_run(o, c, &p, &run, &note) != 0) {
 			term_progress_clear();
 			errorf(
 			    "cannot run '%s': %s", c->argv[0], strerror(errno));
@@ -218,6 +276,8 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 			rc = MEASURE_INTERRUPTED;
 			goto out;
 		}
+		if (after_run(c, "warm-up run", i + 1, &note, &warned))
+			continue;
 		if (report_run_failed(&run) && !o->ignore_failure) {
 			report_failure(
 			    c, "warm-up run", i + 1, o->warmup, &run);
@@ -225,6 +285,7 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 			return MEASURE_FAILED;
 		}
 		r->warmup_runs++;
+		i++;
 	}
 
 	p.phase = "Run";
@@ -264,7 +325,7 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 		p.cv = spread;
 		log_separator(
 		    o, "run", n + 1, n < o->runs ? o->runs : 0, c->command);
-		if (one_run(o, c, &p, &run) != 0) {
+		if (one_run(o, c, &p, &run, &note) != 0) {
 			term_progress_clear();
 			errorf(
 			    "cannot run '%s': %s", c->argv[0], strerror(errno));
@@ -276,6 +337,8 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 			rc = MEASURE_INTERRUPTED;
 			break;
 		}
+		if (after_run(c, "run", n + 1, &note, &warned))
+			continue;
 		if (report_run_failed(&run) && !o->ignore_failure) {
 			report_failure(
 			    c, "run", n + 1, n < o->runs ? o->runs : 0, &run);
@@ -303,8 +366,9 @@ out:
 	if (report_result_compute(r, o->ci_level, o->outlier_threshold, &err) !=
 	    0) {
 		errorf("statistics of '%s': %s", c->name, err.text);
-		return MEASURE_FAILED;
+		return MEASURE_STATS_ERROR;
 	}
+	warn_slow_first(c, r);
 	return rc;
 }
 
@@ -314,6 +378,7 @@ measure_prebuild(const struct measure_opts *o, char *const *argv,
 {
 	struct progress p;
 	struct bench_run run;
+	struct spawn_note note;
 	FILE *out = NULL;
 	char *tail, buf[65536];
 	char how[96];
@@ -341,17 +406,22 @@ measure_prebuild(const struct measure_opts *o, char *const *argv,
 		struct bench_cmd c = {
 		    .argv = (char **)argv, .dir = (char *)dir};
 		struct measure_opts po = *o;
+		int warned = 0;
 
 		po.timeout = 0;
 		po.show_output = o->show_output;
 		po.log_fd = fd;
-		if (one_run(&po, &c, &p, &run) != 0) {
+		if (one_run(&po, &c, &p, &run, &note) != 0) {
 			term_progress_clear();
 			errorf("cannot run the pre-build '%s': %s", display,
 			    strerror(errno));
 			rc = MEASURE_SPAWN_ERROR;
 			goto out;
 		}
+		/* Not timed: a pause does not spoil it. */
+		note.paused = 0;
+		c.command = (char *)display;
+		(void)after_run(&c, "the pre-build", 0, &note, &warned);
 	}
 	term_progress_clear();
 	/* Keep its output in the log too (after the fact: it was a file). */

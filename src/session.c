@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "session-int.h"
 
 /* The largest baseline we read. */
 #define MAX_BASELINE (256u << 20)
@@ -82,7 +83,9 @@ const char *const session_usage[] = {
     "      --max-time DURATION a budget for warm-ups and runs: no run is "
     "added",
     "                          that would end past it (default: none)",
-    "      --prebuild CMD      pre-build with CMD (run by /bin/sh -c)",
+    "      --prebuild CMD      pre-build with CMD (run by /bin/sh -c); by",
+    "                          default cargo test, t and bench are pre-built",
+    "                          with --no-run inserted before any --",
     "      --no-prebuild       skip the pre-build",
     "      --timeout DURATION  end a run (its whole process group) after "
     "this",
@@ -100,7 +103,8 @@ const char *const session_usage[] = {
     "  -q, --quiet             no progress line, no summary",
     "      --color WHEN        auto, always or never (NO_COLOR is honoured)",
     "",
-    "Durations are seconds or take a unit: 500ms, 30s, 10m, 1h.",
+    "Durations are seconds or take a unit: 500ms, 30s, 10m, 1h (at most",
+    "10000000 s, about 115 days).",
     NULL,
 };
 
@@ -339,11 +343,24 @@ session_open(struct session *s, struct session_opts *o, int needs_cargo)
 	host_probe_toolchain(&b->env, s->ws);
 }
 
-int
+/*
+ * Run argv as a pre-build (display: how it is named), unless this session
+ * did the same one already; returns an exit status (0 to go on).
+ */
+static int
 session_prebuild(struct session *s, char *const *argv, const char *display)
 {
+	size_t n;
 	int rc;
 
+	/* A pre-build this session already did is not done again. */
+	for (n = 0; s->prebuilt != NULL && s->prebuilt[n] != NULL; n++) {
+		if (strcmp(s->prebuilt[n], display) == 0)
+			return BENCH_EXIT_OK;
+	}
+	s->prebuilt = xreallocarray(s->prebuilt, n + 2, sizeof(*s->prebuilt));
+	s->prebuilt[n] = xstrdup(display);
+	s->prebuilt[n + 1] = NULL;
 	if (s->b->settings.prebuild == NULL)
 		s->b->settings.prebuild = xstrdup(display);
 	else {
@@ -358,6 +375,106 @@ session_prebuild(struct session *s, char *const *argv, const char *display)
 		return BENCH_EXIT_OK;
 	return rc == MEASURE_INTERRUPTED ? BENCH_EXIT_INTERRUPTED
 	                                 : BENCH_EXIT_USAGE;
+}
+
+/* Whether a cargo option before the subcommand takes the next word. */
+static int
+cargo_option_takes_value(const char *a)
+{
+	static const char *const with_value[] = {
+	    "--color", "--config", "-C", "-Z", "--explain", NULL};
+	size_t i;
+
+	for (i = 0; with_value[i] != NULL; i++) {
+		if (strcmp(a, with_value[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+char **
+session_cargo_prebuild(char *const *cmd)
+{
+	size_t n = strv_len(cmd), i = 1, j, k, dash;
+	const char *sub;
+	char **out;
+	int has_no_run = 0;
+
+	if (n == 0 || !session_is_cargo(cmd[0]))
+		return NULL;
+	/* cargo [+TOOLCHAIN] [OPTIONS] SUBCOMMAND [ARGS] [-- ARGS] */
+	if (i < n && cmd[i][0] == '+')
+		i++;
+	while (i < n && cmd[i][0] == '-') {
+		if (strcmp(cmd[i], "--") == 0 ||
+		    strncmp(cmd[i], "--explain", 9) == 0 ||
+		    strcmp(cmd[i], "--list") == 0 ||
+		    strcmp(cmd[i], "--version") == 0 ||
+		    strcmp(cmd[i], "-V") == 0 ||
+		    strcmp(cmd[i], "--help") == 0 || strcmp(cmd[i], "-h") == 0)
+			return NULL;
+		i += cargo_option_takes_value(cmd[i]) ? 2 : 1;
+	}
+	if (i >= n)
+		return NULL;
+	sub = cmd[i];
+	/* The subcommands that take --no-run (cargo b is build, not bench). */
+	if (strcmp(sub, "test") != 0 && strcmp(sub, "t") != 0 &&
+	    strcmp(sub, "bench") != 0)
+		return NULL;
+	for (dash = i + 1; dash < n && strcmp(cmd[dash], "--") != 0; dash++)
+		has_no_run |= strcmp(cmd[dash], "--no-run") == 0;
+
+	out = xcalloc(n + 2, sizeof(*out));
+	k = 0;
+	for (j = 0; j < dash; j++) {
+		/*
+		 * Doc-tests compile when they run, and cargo refuses --doc
+		 * with --no-run: build the crate's tests, and so the library
+		 * the doc-tests link, instead.
+		 */
+		if (j > i && strcmp(cmd[j], "--doc") == 0)
+			continue;
+		out[k++] = xstrdup(cmd[j]);
+	}
+	if (!has_no_run)
+		out[k++] = xstrdup("--no-run");
+	for (j = dash; j < n; j++)
+		out[k++] = xstrdup(cmd[j]);
+	out[k] = NULL;
+	return out;
+}
+
+int
+session_prebuild_command(struct session *s, char *const *cmd)
+{
+	char *sh_prebuild[] = {"/bin/sh", "-c", NULL, NULL};
+	char **argv, *display;
+	int status;
+
+	if (s->o->no_prebuild)
+		return BENCH_EXIT_OK;
+	if (s->o->prebuild != NULL) {
+		sh_prebuild[2] = (char *)s->o->prebuild;
+		return session_prebuild(s, sh_prebuild, s->o->prebuild);
+	}
+	argv = session_cargo_prebuild(cmd);
+	if (argv == NULL) {
+		if (session_is_cargo(cmd[0])) {
+			display = cmd_join_argv(cmd);
+			notef("no pre-build for '%s': only cargo test, t and "
+			      "bench take --no-run (give --prebuild CMD if "
+			      "it compiles)",
+			    display);
+			free(display);
+		}
+		return BENCH_EXIT_OK;
+	}
+	display = cmd_join_argv(argv);
+	status = session_prebuild(s, argv, display);
+	free(display);
+	strv_free(argv);
+	return status;
 }
 
 int
@@ -386,6 +503,7 @@ session_measure(struct session *s, const char *name, char *const *argv,
 		return BENCH_EXIT_INTERRUPTED;
 	case MEASURE_FAILED:
 		return BENCH_EXIT_CMD_FAILED;
+	case MEASURE_STATS_ERROR: /* not the command's failure */
 	default:
 		return BENCH_EXIT_USAGE;
 	}
@@ -422,10 +540,13 @@ session_write(struct session *s, const char *path)
 }
 
 int
-session_close(struct session *s, int status)
+session_finish(struct session *s, int status)
 {
 	int sig, measured = status == BENCH_EXIT_OK;
 
+	if (s->finished)
+		return status;
+	s->finished = 1;
 	if (status == BENCH_EXIT_OK || status == BENCH_EXIT_INTERRUPTED) {
 		host_loadavg(s->b->env.load_after);
 		if (s->o->output != NULL && session_write(s, s->o->output) != 0)
@@ -437,9 +558,17 @@ session_close(struct session *s, int status)
 	sig = spawn_interrupted();
 	if (sig != 0) {
 		status = BENCH_EXIT_INTERRUPTED;
-		errorf("interrupted by SIG%s", sigabbrev_np(sig));
+		errorf("interrupted by SIG%s", spawn_signame(sig));
 	}
-	spawn_reap_all();
+	return status;
+}
+
+int
+session_close(struct session *s, int status)
+{
+	status = session_finish(s, status);
+	strv_free(s->prebuilt);
+	s->prebuilt = NULL;
 	report_baseline_free(s->b);
 	s->b = NULL;
 	free(s->ws);
@@ -467,30 +596,12 @@ session_command(const char *cmd, int argc, char **argv)
 int
 session_begin_command(struct session *s, struct session_opts *o, char **cmd)
 {
-	static char *default_prebuild[] = {
-	    "cargo", "test", "--workspace", "--no-run", NULL};
-	char *sh_prebuild[] = {"/bin/sh", "-c", (char *)o->prebuild, NULL};
-	char **prebuild = NULL;
-	const char *display = NULL;
-	int status = BENCH_EXIT_OK;
-
-	if (o->prebuild != NULL) {
-		prebuild = sh_prebuild;
-		display = o->prebuild;
-	} else if (!o->no_prebuild && session_is_cargo(cmd[0])) {
-		prebuild = default_prebuild;
-		display = "cargo test --workspace --no-run";
-	}
-	if (!session_is_cargo(cmd[0]) && prebuild != default_prebuild &&
-	    !spawn_in_path(cmd[0]))
+	if (!session_is_cargo(cmd[0]) && !spawn_in_path(cmd[0]))
 		fatalx(BENCH_EXIT_USAGE, "command not found: '%s'", cmd[0]);
-	/* Cargo runs the command or the pre-build: the workspace must be one.
+	/* Cargo runs the command and its pre-build: the workspace must be one.
 	 */
-	session_open(
-	    s, o, session_is_cargo(cmd[0]) || prebuild == default_prebuild);
-	if (prebuild != NULL)
-		status = session_prebuild(s, prebuild, display);
-	return status;
+	session_open(s, o, session_is_cargo(cmd[0]));
+	return session_prebuild_command(s, cmd);
 }
 
 int

@@ -4,19 +4,29 @@
  * The one place that creates processes (wrapper mode aside, which replaces
  * itself with rustc).  A measured command runs in its own process group,
  * started with posix_spawn (vfork-fast) and reaped with wait4, which gives
- * the rusage of the child and of every descendant it waited for.  We are a
- * child subreaper, so descendants orphaned during a run are reaped here too
- * and their usage is added to the run.
+ * the rusage of the child and of every descendant it waited for.
  *
- * While a command runs we sit in wait4.  Nothing else happens unless a
+ * We are a child subreaper: a descendant orphaned during a run becomes our
+ * child, whatever its session or group (a setsid escapee included).  So
+ * once the direct child has exited, every process left of its tree is a
+ * child of ours.  Before a run's figures are closed we end them all
+ * (SIGKILL) and reap them, adding their usage to that run: each run counts
+ * its own tree, and nothing carries over into the next one.  Children we
+ * had before spawn_init (inherited across the exec that started us) are
+ * not the command's: we never signal them and never count them.
+ *
+ * While a command runs we sit in waitid.  Nothing else happens unless a
  * signal arrives: the progress tick (a timer, only on a terminal), the
- * per-run deadline (a one-shot timer), or SIGINT/SIGTERM/SIGHUP.  The
- * handlers do the urgent part themselves with async-signal-safe calls
- * (kill the group, arm the grace timer), so no signal can be lost between a
- * check and the wait.
+ * per-run deadline (a one-shot timer), SIGINT/SIGTERM/SIGHUP/SIGQUIT
+ * (end the group), SIGTSTP (stop the group, then ourselves) or SIGCONT
+ * (resume the group).  The handlers do the urgent part themselves with
+ * async-signal-safe calls, so no signal can be lost between a check and
+ * the wait.  An exit from anywhere (fatalx, out of memory, a usage error)
+ * runs spawn_atexit, which ends whatever of the command still runs.
  */
 #include <config.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -32,6 +42,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "spawn-int.h"
 
 extern char **environ;
 
@@ -46,16 +57,25 @@ static volatile sig_atomic_t term_sent;  /* SIGTERM sent to the group */
 static volatile sig_atomic_t timed_out;
 static volatile sig_atomic_t tick_due;
 static volatile sig_atomic_t interrupted; /* the signal number */
+/* The deadline fired before the child's pid was known. */
+static volatile sig_atomic_t deadline_early;
+/* We were stopped while the child ran (SIGTSTP, or SIGSTOP and SIGCONT). */
+static volatile sig_atomic_t paused;
 
 static timer_t tick_timer, deadline_timer;
-static int timers_ready;
+static volatile sig_atomic_t timers_ready;
 
 /* Opened once: every child's stdin is a dup of it. */
 static int null_fd = -1;
 /* Our working directory: a child that runs there needs no chdir. */
 static char *start_dir;
 
-static void
+/* Children we had before spawn_init: not the command's, never signalled. */
+static pid_t *foreign;
+static size_t n_foreign;
+
+/* Set a timer (0, 0 disarms it); 0 or -1 with errno.  Signal-safe. */
+static int
 arm(timer_t t, double first, double interval)
 {
 	struct itimerspec its;
@@ -67,10 +87,21 @@ arm(timer_t t, double first, double interval)
 	its.it_interval.tv_sec = (time_t)interval;
 	its.it_interval.tv_nsec =
 	    (long)((interval - (double)(time_t)interval) * 1e9);
-	(void)timer_settime(t, 0, &its, NULL);
+	return timer_settime(t, 0, &its, NULL);
 }
 
-/* End the running group: SIGTERM first, SIGKILL when that was done. */
+/* arm() outside a signal handler: a failure is fatal. */
+static void
+xarm(timer_t t, double first, double interval)
+{
+	if (arm(t, first, interval) != 0)
+		fatalx(BENCH_EXIT_USAGE, "timer_settime: %s", strerror(errno));
+}
+
+/*
+ * End the running group: SIGTERM first, SIGKILL when that was done (or
+ * when the grace timer cannot be armed).  Signal-safe.
+ */
 static void
 end_group(void)
 {
@@ -81,8 +112,8 @@ end_group(void)
 	if (!term_sent) {
 		term_sent = 1;
 		(void)kill(-pg, SIGTERM);
-		if (timers_ready)
-			arm(deadline_timer, KILL_GRACE, 0);
+		if (!timers_ready || arm(deadline_timer, KILL_GRACE, 0) != 0)
+			(void)kill(-pg, SIGKILL);
 	} else
 		(void)kill(-pg, SIGKILL);
 }
@@ -97,10 +128,15 @@ on_alarm(int sig, siginfo_t *si, void *uc)
 	if (si->si_code == SI_TIMER && si->si_value.sival_int == TIMER_TICK)
 		tick_due = 1;
 	else if (si->si_code == SI_TIMER &&
-	         si->si_value.sival_int == TIMER_DEADLINE && child_pgid != 0) {
-		if (!term_sent)
-			timed_out = 1;
-		end_group();
+	         si->si_value.sival_int == TIMER_DEADLINE) {
+		if (child_pgid == 0) {
+			/* Inside posix_spawn: spawn_run ends it next. */
+			deadline_early = 1;
+		} else {
+			if (!term_sent)
+				timed_out = 1;
+			end_group();
+		}
 	}
 	errno = saved;
 }
@@ -113,6 +149,78 @@ on_interrupt(int sig)
 	interrupted = sig;
 	end_group();
 	errno = saved;
+}
+
+/* SIGCONT: we were stopped; the run's wall time is spoilt, resume it. */
+static void
+on_cont(int sig)
+{
+	int saved = errno;
+	pid_t pg = child_pgid;
+
+	(void)sig;
+	if (pg != 0) {
+		paused = 1;
+		(void)kill(-pg, SIGCONT);
+	}
+	errno = saved;
+}
+
+/*
+ * SIGTSTP (Ctrl-Z): stop the command's group too (it runs in a group of
+ * its own, which the terminal does not reach), hold the deadline, stop
+ * ourselves with the default action, and on SIGCONT undo all that.
+ */
+static void
+on_stop(int sig)
+{
+	int saved = errno;
+	pid_t pg = child_pgid;
+	struct itimerspec zero, left;
+	struct sigaction sa;
+	sigset_t set;
+	int held = 0;
+
+	if (pg != 0) {
+		paused = 1;
+		(void)kill(-pg, SIGSTOP);
+	}
+	memset(&zero, 0, sizeof(zero));
+	if (timers_ready &&
+	    timer_settime(deadline_timer, 0, &zero, &left) == 0 &&
+	    (left.it_value.tv_sec != 0 || left.it_value.tv_nsec != 0))
+		held = 1;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(sig, &sa, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	(void)sigprocmask(SIG_UNBLOCK, &set, NULL);
+	(void)raise(sig); /* stopped here until SIGCONT */
+	(void)sigprocmask(SIG_BLOCK, &set, NULL);
+	sa.sa_handler = on_stop;
+	sa.sa_flags = SA_RESTART;
+	(void)sigaction(sig, &sa, NULL);
+
+	if (held)
+		(void)timer_settime(deadline_timer, 0, &left, NULL);
+	/*
+	 * In an orphaned process group the kernel discards SIGTSTP and we
+	 * were never stopped: resume the group all the same.
+	 */
+	pg = child_pgid;
+	if (pg != 0)
+		(void)kill(-pg, SIGCONT);
+	errno = saved;
+}
+
+/* SIGPIPE: a closed stdout makes write fail with EPIPE instead. */
+static void
+on_pipe(int sig)
+{
+	(void)sig;
 }
 
 static void
@@ -128,35 +236,312 @@ make_timer(timer_t *t, int kind)
 		fatalx(BENCH_EXIT_USAGE, "timer_create: %s", strerror(errno));
 }
 
-void
-spawn_init(void)
+/* Install fn (or, when it is NULL, info with SA_SIGINFO) for sig. */
+static void
+handle(
+    int sig, void (*fn)(int), void (*info)(int, siginfo_t *, void *), int flags)
 {
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
-	/*
-	 * SA_RESTART: wait4 goes on after an interrupt; the handler has
-	 * already told the group to end, so wait4 returns when it has.
-	 */
-	sa.sa_flags = SA_RESTART;
-	sa.sa_handler = on_interrupt;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_flags = flags;
+	if (fn != NULL)
+		sa.sa_handler = fn;
+	else {
+		sa.sa_flags |= SA_SIGINFO;
+		sa.sa_sigaction = info;
+	}
+	if (sigaction(sig, &sa, NULL) != 0)
+		fatalx(BENCH_EXIT_USAGE, "sigaction(SIG%s): %s",
+		    spawn_signame(sig), strerror(errno));
+}
 
-	/* No SA_RESTART: the tick must bring us out of wait4 to draw. */
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_SIGINFO;
-	sa.sa_sigaction = on_alarm;
-	sigaction(SIGALRM, &sa, NULL);
+/* Append the pids in text (space-separated) to *v; -1 when it is not that. */
+static int
+parse_pids(const char *text, pid_t **v, size_t *n, size_t *cap)
+{
+	const char *p = text;
+	char *end;
+	long pid;
 
+	for (;;) {
+		while (*p == ' ' || *p == '\n')
+			p++;
+		if (*p == '\0')
+			return 0;
+		errno = 0;
+		pid = strtol(p, &end, 10);
+		if (end == p || errno != 0 || pid <= 0 || pid == getpid() ||
+		    (*end != ' ' && *end != '\n' && *end != '\0'))
+			return -1;
+		if (*n == *cap) {
+			pid_t *nv;
+
+			*cap = *cap == 0 ? 16 : 2 * *cap;
+			nv = realloc(*v, *cap * sizeof(**v));
+			if (nv == NULL)
+				return -1;
+			*v = nv;
+		}
+		(*v)[(*n)++] = (pid_t)pid;
+		p = end;
+	}
+}
+
+/*
+ * Read a /proc file whole (it can exceed a page; read until EOF), NUL
+ * terminated; NULL on failure.  Plain malloc: this runs at exit too, where
+ * xmalloc's exit on failure must not happen.
+ */
+static char *
+read_whole(const char *path)
+{
+	char *buf = NULL, *nb;
+	size_t len = 0, cap = 0;
+	ssize_t r;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	for (;;) {
+		if (cap - len < 4096) {
+			cap = cap == 0 ? 8192 : 2 * cap;
+			nb = realloc(buf, cap);
+			if (nb == NULL)
+				goto fail;
+			buf = nb;
+		}
+		r = read(fd, buf + len, cap - len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			goto fail;
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return buf;
+fail:
+	close(fd);
+	free(buf);
+	return NULL;
+}
+
+/*
+ * A process listed in our children files stays our child (a zombie at
+ * worst) until we reap it, so its pid cannot be reused before we signal it.
+ */
+ssize_t
+spawn_list_children(pid_t **pids)
+{
+	DIR *d;
+	struct dirent *e;
+	char path[300], *text;
+	size_t n = 0, cap = 0;
+	int bad = 0;
+
+	*pids = NULL;
+	d = opendir("/proc/self/task");
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/children",
+		    e->d_name);
+		text = read_whole(path);
+		if (text == NULL) {
+			/* A thread that just ended has no file any more. */
+			if (errno != ENOENT && errno != ESRCH)
+				bad = 1;
+			continue;
+		}
+		if (parse_pids(text, pids, &n, &cap) != 0)
+			bad = 1;
+		free(text);
+	}
+	closedir(d);
+	if (bad) {
+		free(*pids);
+		*pids = NULL;
+		return -1;
+	}
+	return (ssize_t)n;
+}
+
+/* Whether pid is one of the children we had before spawn_init. */
+static int
+is_foreign(pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < n_foreign; i++) {
+		if (foreign[i] == pid)
+			return 1;
+	}
+	return 0;
+}
+
+/* pid was reaped: if it was foreign, forget it (its pid may be reused). */
+static int
+take_foreign(pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < n_foreign; i++) {
+		if (foreign[i] == pid) {
+			foreign[i] = foreign[--n_foreign];
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static double
+tv_seconds(const struct timeval *tv)
+{
+	return (double)tv->tv_sec + (double)tv->tv_usec * 1e-6;
+}
+
+/* Add a reaped process's usage to run (max RSS is a maximum, not a sum). */
+static void
+add_usage(struct bench_run *run, const struct rusage *ru)
+{
+	int64_t rss = (int64_t)ru->ru_maxrss * 1024;
+
+	if (run == NULL)
+		return;
+	run->user += tv_seconds(&ru->ru_utime);
+	run->sys += tv_seconds(&ru->ru_stime);
+	if (rss > run->max_rss)
+		run->max_rss = rss;
+	run->minor_faults += ru->ru_minflt;
+	run->major_faults += ru->ru_majflt;
+	run->vol_switches += ru->ru_nvcsw;
+	run->invol_switches += ru->ru_nivcsw;
+	run->block_in += ru->ru_inblock;
+	run->block_out += ru->ru_oublock;
+}
+
+/* Reap pid (blocking), adding its usage to run unless it was foreign. */
+static void
+reap(pid_t pid, struct bench_run *run)
+{
+	struct rusage ru;
+	int status;
+	pid_t w;
+
+	do
+		w = wait4(pid, &status, 0, &ru);
+	while (w < 0 && errno == EINTR);
+	if (w == pid && !take_foreign(pid))
+		add_usage(run, &ru);
+}
+
+/*
+ * End and reap every child of ours but the foreign ones: what is left of
+ * a run once its direct child has exited (orphans in its group, escapees
+ * in groups and sessions of their own), with their usage added to run
+ * (may be NULL).  Killing a child hands its own children to us, so it goes
+ * round until none is left.  Returns how many were ended.
+ */
+static size_t
+end_survivors(struct bench_run *run)
+{
+	static int warned;
+	struct rusage ru;
+	pid_t *pids, w;
+	ssize_t n, i;
+	size_t ended = 0, alive;
+	int status;
+
+	for (;;) {
+		/* Zombies first; ECHILD (no child at all) is the usual case. */
+		w = wait4(-1, &status, WNOHANG, &ru);
+		if (w > 0) {
+			if (!take_foreign(w))
+				add_usage(run, &ru);
+			continue;
+		}
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return ended;
+		n = spawn_list_children(&pids);
+		if (n < 0) {
+			if (!warned && run != NULL)
+				warnf("cannot list our children in /proc "
+				      "(%s): processes a command leaves "
+				      "running cannot be ended",
+				    strerror(errno));
+			warned = 1;
+			return ended;
+		}
+		alive = 0;
+		for (i = 0; i < n; i++) {
+			if (is_foreign(pids[i]))
+				continue;
+			(void)kill(pids[i], SIGKILL);
+			alive++;
+		}
+		for (i = 0; i < n; i++) {
+			if (!is_foreign(pids[i]))
+				reap(pids[i], run);
+		}
+		free(pids);
+		if (alive == 0)
+			return ended; /* only foreign children are left */
+		ended += alive;
+	}
+}
+
+/* At exit, however it comes: nothing of the command may outlive us. */
+static void
+spawn_atexit(void)
+{
+	pid_t pg = child_pgid;
+
+	if (pg != 0) {
+		child_pgid = 0;
+		(void)kill(-pg, SIGKILL);
+	}
+	(void)end_survivors(NULL);
+}
+
+void
+spawn_init(void)
+{
+	pid_t *pids = NULL;
+	ssize_t n;
+
+	if (null_fd >= 0)
+		return;
 	/*
-	 * Children inherit ignored signals: a parent that ignores SIGPIPE
-	 * (some CI runners do) must not change how the test suite behaves.
+	 * Installed whatever we inherited: a script's background job starts
+	 * with SIGINT and SIGQUIT ignored, and the command would otherwise
+	 * never be ended by them.  SA_RESTART: the wait goes on after an
+	 * interrupt; the handler has already told the group to end, so the
+	 * wait returns when it has.
 	 */
-	signal(SIGPIPE, SIG_DFL);
+	handle(SIGINT, on_interrupt, NULL, SA_RESTART);
+	handle(SIGTERM, on_interrupt, NULL, SA_RESTART);
+	handle(SIGHUP, on_interrupt, NULL, SA_RESTART);
+	handle(SIGQUIT, on_interrupt, NULL, SA_RESTART);
+	handle(SIGTSTP, on_stop, NULL, SA_RESTART);
+	handle(SIGCONT, on_cont, NULL, SA_RESTART);
+	/*
+	 * A handler, not SIG_IGN: a closed stdout (bench-tests | head) is an
+	 * EPIPE for us, not the end of the measurement, while the children
+	 * get the default action back at exec (a parent that ignores SIGPIPE,
+	 * as some CI runners do, must not change how the test suite behaves).
+	 */
+	handle(SIGPIPE, on_pipe, NULL, SA_RESTART);
+	/* No SA_RESTART: the tick must bring us out of the wait. */
+	handle(SIGALRM, NULL, on_alarm, 0);
 
 	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null_fd < 0)
@@ -167,8 +552,20 @@ spawn_init(void)
 	make_timer(&deadline_timer, TIMER_DEADLINE);
 	timers_ready = 1;
 
+	/* Children inherited across the exec that started us are not ours. */
+	n = spawn_list_children(&pids);
+	if (n > 0) {
+		foreign = pids;
+		n_foreign = (size_t)n;
+	} else
+		free(pids);
 	/* Adopt descendants orphaned during a run, to count and end them. */
-	(void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
+		warnf("cannot become a child subreaper (%s): processes that "
+		      "leave the command's group cannot be counted or ended",
+		    strerror(errno));
+	if (atexit(spawn_atexit) != 0)
+		fatalx(BENCH_EXIT_USAGE, "atexit failed");
 }
 
 int
@@ -186,51 +583,12 @@ spawn_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static double
-tv_seconds(const struct timeval *tv)
+const char *
+spawn_signame(int sig)
 {
-	return (double)tv->tv_sec + (double)tv->tv_usec * 1e-6;
-}
+	const char *name = sigabbrev_np(sig);
 
-/* Add a reaped process's usage to run (max RSS is a maximum, not a sum). */
-static void
-add_usage(struct bench_run *run, const struct rusage *ru)
-{
-	int64_t rss = (int64_t)ru->ru_maxrss * 1024;
-
-	run->user += tv_seconds(&ru->ru_utime);
-	run->sys += tv_seconds(&ru->ru_stime);
-	if (rss > run->max_rss)
-		run->max_rss = rss;
-	run->minor_faults += ru->ru_minflt;
-	run->major_faults += ru->ru_majflt;
-	run->vol_switches += ru->ru_nvcsw;
-	run->invol_switches += ru->ru_nivcsw;
-	run->block_in += ru->ru_inblock;
-	run->block_out += ru->ru_oublock;
-}
-
-/* Kill what is left of a finished group and reap it (bounded wait). */
-static void
-end_stragglers(pid_t pg, struct bench_run *run)
-{
-	struct rusage ru;
-	struct timespec ms = {0, 1000000};
-	int status, i;
-	pid_t w;
-
-	if (kill(-pg, 0) != 0)
-		return;
-	(void)kill(-pg, SIGKILL);
-	for (i = 0; i < 2000 && kill(-pg, 0) == 0; i++) {
-		w = wait4(-1, &status, WNOHANG, &ru);
-		if (w > 0) {
-			if (run != NULL)
-				add_usage(run, &ru);
-			continue;
-		}
-		nanosleep(&ms, NULL);
-	}
+	return name != NULL ? name : "?";
 }
 
 int
@@ -239,12 +597,17 @@ spawn_run(const struct spawn_opts *o, struct bench_run *run)
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none;
+	siginfo_t si;
 	struct rusage ru;
 	double t0, t1;
 	int status = 0, rc, use_tick;
-	pid_t pid, w;
+	pid_t pid;
 
 	memset(run, 0, sizeof(*run));
+	if (o->note != NULL)
+		memset(o->note, 0, sizeof(*o->note));
+	if (null_fd < 0)
+		fatalx(BENCH_EXIT_USAGE, "spawn_run before spawn_init");
 	posix_spawn_file_actions_init(&fa);
 	posix_spawnattr_init(&attr);
 	/*
@@ -252,8 +615,6 @@ spawn_run(const struct spawn_opts *o, struct bench_run *run)
 	 * the timed interval: a few dup2 calls and setpgid, nothing more.
 	 * stdin is never the terminal (a background group reading it stops).
 	 */
-	if (null_fd < 0)
-		fatalx(BENCH_EXIT_USAGE, "spawn_run before spawn_init");
 	posix_spawn_file_actions_adddup2(&fa, null_fd, 0);
 	if (o->out_fd >= 0)
 		posix_spawn_file_actions_adddup2(&fa, o->out_fd, 1);
@@ -272,11 +633,13 @@ spawn_run(const struct spawn_opts *o, struct bench_run *run)
 	term_sent = 0;
 	timed_out = 0;
 	tick_due = 0;
+	deadline_early = 0;
+	paused = 0;
 	use_tick = o->tick > 0 && o->on_tick != NULL;
 	if (use_tick)
-		arm(tick_timer, o->tick, o->tick);
+		xarm(tick_timer, o->tick, o->tick);
 	if (o->timeout > 0)
-		arm(deadline_timer, o->timeout, 0);
+		xarm(deadline_timer, o->timeout, 0);
 
 	t0 = spawn_now();
 	rc = posix_spawnp(&pid, o->argv[0], &fa, &attr, o->argv,
@@ -284,23 +647,33 @@ spawn_run(const struct spawn_opts *o, struct bench_run *run)
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	if (rc != 0) {
-		arm(tick_timer, 0, 0);
-		arm(deadline_timer, 0, 0);
+		xarm(tick_timer, 0, 0);
+		xarm(deadline_timer, 0, 0);
 		errno = rc;
 		return -1;
 	}
 	child_pgid = pid;
-	/* A signal that came before child_pgid was set found nothing to end. */
-	if (interrupted)
+	/*
+	 * A signal or a deadline that came before child_pgid was set found
+	 * nothing to end (a timeout shorter than posix_spawn itself).
+	 */
+	if (deadline_early && !term_sent)
+		timed_out = 1;
+	if (interrupted || deadline_early)
 		end_group();
 
+	/*
+	 * waitid with WNOWAIT: the direct child stays a zombie, so its group
+	 * id cannot be reused while we end what is left of the group.
+	 */
 	for (;;) {
-		w = wait4(-1, &status, 0, &ru);
-		if (w == pid)
-			break;
-		if (w > 0) {
-			/* An orphaned descendant we adopted. */
-			add_usage(run, &ru);
+		si.si_pid = 0;
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOWAIT) == 0) {
+			if (si.si_pid == pid)
+				break;
+			/* An orphaned descendant we adopted, or a foreign one.
+			 */
+			reap(si.si_pid, run);
 			continue;
 		}
 		if (errno == EINTR) {
@@ -311,18 +684,30 @@ spawn_run(const struct spawn_opts *o, struct bench_run *run)
 			continue;
 		}
 		/* ECHILD cannot happen while pid is ours; do not spin. */
-		fatalx(BENCH_EXIT_USAGE, "wait4: %s", strerror(errno));
+		fatalx(BENCH_EXIT_USAGE, "waitid: %s", strerror(errno));
 	}
 	t1 = spawn_now();
+	/* From here on the handlers leave the group alone. */
 	child_pgid = 0;
 	if (use_tick)
-		arm(tick_timer, 0, 0);
+		xarm(tick_timer, 0, 0);
 	if (o->timeout > 0 || term_sent)
-		arm(deadline_timer, 0, 0);
+		xarm(deadline_timer, 0, 0);
 
+	/* Outside the timed interval: what is left of the tree. */
+	(void)kill(-pid, SIGKILL);
+	while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
+		;
 	run->wall = t1 - t0;
 	add_usage(run, &ru);
-	end_stragglers(pid, run);
+	{
+		size_t ended = end_survivors(run);
+
+		if (o->note != NULL) {
+			o->note->survivors = ended;
+			o->note->paused = paused;
+		}
+	}
 	run->timed_out = timed_out;
 	if (WIFSIGNALED(status)) {
 		run->signal = WTERMSIG(status);
@@ -366,43 +751,6 @@ out:
 	return out;
 }
 
-void
-spawn_reap_all(void)
-{
-	char path[64], buf[4096];
-	struct rusage ru;
-	int status, fd, round;
-	ssize_t n;
-	char *p, *end;
-	long pid;
-
-	/*
-	 * Adopted descendants that escaped their group (setsid) are listed
-	 * in our children file; end them so nothing outlives us.
-	 */
-	for (round = 0; round < 3; round++) {
-		snprintf(path, sizeof(path), "/proc/%ld/task/%ld/children",
-		    (long)getpid(), (long)getpid());
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			return;
-		buf[n] = '\0';
-		for (p = buf; *p != '\0'; p = end) {
-			pid = strtol(p, &end, 10);
-			if (end == p)
-				break;
-			if (pid > 0)
-				(void)kill((pid_t)pid, SIGKILL);
-		}
-		while (wait4(-1, &status, 0, &ru) > 0 || errno == EINTR)
-			;
-	}
-}
-
 int
 spawn_in_path(const char *name)
 {
@@ -434,15 +782,14 @@ spawn_in_path(const char *name)
 const char *
 spawn_describe(const struct bench_run *run, char *buf, size_t size)
 {
-	if (run->timed_out)
-		snprintf(buf, size, "timed out and was ended (%s)",
-		    run->signal != 0 ? sigabbrev_np(run->signal) : "exited");
+	if (run->timed_out && run->signal != 0)
+		snprintf(buf, size, "timed out and was ended (SIG%s)",
+		    spawn_signame(run->signal));
+	else if (run->timed_out)
+		snprintf(buf, size, "timed out and was ended (exited)");
 	else if (run->signal != 0)
 		snprintf(buf, size, "was killed by signal %d (SIG%s)",
-		    run->signal,
-		    sigabbrev_np(run->signal) != NULL
-		        ? sigabbrev_np(run->signal)
-		        : "?");
+		    run->signal, spawn_signame(run->signal));
 	else
 		snprintf(buf, size, "exited with status %d", run->exit_code);
 	return buf;

@@ -135,25 +135,24 @@ make_env(const char *const *env)
 
 static char *out_path, *err_path;
 
-/* Start argv[0] (looked up in PATH) with args after it. */
+/*
+ * Start argv (argv[0] looked up in PATH) with stdout and stderr to files, in a
+ * process group of its own when new_group (as a shell with job control would:
+ * its parent is then in another group of the same session, so the group is not
+ * orphaned and SIGTSTP can stop it).
+ */
 static pid_t
-start(struct cli *c, const char *dir, const char *const *env, const char *arg0,
-    const char *const *args)
+start_argv(struct cli *c, const char *dir, const char *const *env,
+    char *const *argv, int new_group)
 {
 	posix_spawn_file_actions_t fa;
-	char **argv, **envp;
-	size_t n = 0, i;
+	posix_spawnattr_t attr;
+	char **envp;
 	pid_t pid;
 	int rc;
 	char *work;
 
 	memset(c, 0, sizeof(*c));
-	while (args[n] != NULL)
-		n++;
-	argv = calloc(n + 2, sizeof(*argv));
-	argv[0] = (char *)arg0;
-	for (i = 0; i < n; i++)
-		argv[i + 1] = (char *)args[i];
 	envp = make_env(env);
 	work = scratch_dir("cli");
 	free(out_path);
@@ -169,11 +168,37 @@ start(struct cli *c, const char *dir, const char *const *env, const char *arg0,
 	    &fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (dir != NULL)
 		posix_spawn_file_actions_addchdir_np(&fa, dir);
-	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, envp);
+	posix_spawnattr_init(&attr);
+	if (new_group) {
+		posix_spawnattr_setpgroup(&attr, 0);
+		posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+	}
+	rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, envp);
 	cr_assert_eq(rc, 0, "spawn %s: %s", argv[0], strerror(rc));
 	posix_spawn_file_actions_destroy(&fa);
-	free(argv);
+	posix_spawnattr_destroy(&attr);
 	free(envp);
+	return pid;
+}
+
+/* Start arg0 with args after it. */
+static pid_t
+start(struct cli *c, const char *dir, const char *const *env, const char *arg0,
+    const char *const *args, int new_group)
+{
+	char **argv;
+	size_t n = 0, i;
+	pid_t pid;
+
+	while (args[n] != NULL)
+		n++;
+	argv = calloc(n + 2, sizeof(*argv));
+	cr_assert_not_null(argv);
+	argv[0] = (char *)arg0;
+	for (i = 0; i < n; i++)
+		argv[i + 1] = (char *)args[i];
+	pid = start_argv(c, dir, env, argv, new_group);
+	free(argv);
 	return pid;
 }
 
@@ -206,14 +231,26 @@ cli_wait(struct cli *c, pid_t pid, double limit)
 pid_t
 cli_start(struct cli *c, const char *dir, const char *const *args)
 {
-	return start(c, dir, NULL, bench_bin(), args);
+	return start(c, dir, NULL, bench_bin(), args, 0);
+}
+
+pid_t
+cli_start_group(struct cli *c, const char *const *args)
+{
+	return start(c, NULL, NULL, bench_bin(), args, 1);
+}
+
+pid_t
+cli_start_argv(struct cli *c, const char *const *argv)
+{
+	return start_argv(c, NULL, NULL, (char *const *)argv, 1);
 }
 
 void
 cli_run(struct cli *c, const char *dir, const char *const *env, double limit,
     const char *const *args)
 {
-	pid_t pid = start(c, dir, env, bench_bin(), args);
+	pid_t pid = start(c, dir, env, bench_bin(), args, 0);
 
 	cli_wait(c, pid, limit);
 }
@@ -221,7 +258,7 @@ cli_run(struct cli *c, const char *dir, const char *const *env, double limit,
 void
 prog_run(struct cli *c, const char *dir, double limit, const char *const *argv)
 {
-	pid_t pid = start(c, dir, NULL, argv[0], argv + 1);
+	pid_t pid = start(c, dir, NULL, argv[0], argv + 1, 0);
 
 	cli_wait(c, pid, limit);
 }
@@ -269,26 +306,35 @@ jnum(json_t *o, const char *path)
 	return json_number_value(v);
 }
 
-int
-process_alive(pid_t pid)
+char
+process_state(pid_t pid)
 {
 	char path[64], buf[512], *p;
 	FILE *f;
 	char state = '?';
 
-	if (kill(pid, 0) != 0)
-		return 0;
 	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
 	f = fopen(path, "r");
 	if (f == NULL)
-		return 0;
+		return '?';
 	if (fgets(buf, sizeof(buf), f) != NULL) {
 		p = strrchr(buf, ')');
 		if (p != NULL && p[1] == ' ')
 			state = p[2];
 	}
 	fclose(f);
-	return state != 'Z' && state != 'X';
+	return state;
+}
+
+int
+process_alive(pid_t pid)
+{
+	char state;
+
+	if (kill(pid, 0) != 0)
+		return 0;
+	state = process_state(pid);
+	return state != '?' && state != 'Z' && state != 'X';
 }
 
 size_t
@@ -303,6 +349,18 @@ read_pids(const char *path, pid_t *pids, size_t max)
 	while (n < max && fscanf(f, "%ld", &v) == 1)
 		pids[n++] = (pid_t)v;
 	fclose(f);
+	return n;
+}
+
+size_t
+assert_pids_ended(const char *path)
+{
+	pid_t pids[64];
+	size_t n = read_pids(path, pids, 64), i;
+
+	for (i = 0; i < n; i++)
+		cr_assert(
+		    !process_alive(pids[i]), "pid %ld survived", (long)pids[i]);
 	return n;
 }
 

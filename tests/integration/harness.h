@@ -36,7 +36,14 @@ pid_t cli_start(struct cli *c, const char *dir, const char *const *args);
  */
 void prog_run(
     struct cli *c, const char *dir, double limit, const char *const *argv);
-/* Wait for a background run started by cli_start. */
+/* cli_start in a process group of its own, as a job-control shell does. */
+pid_t cli_start_group(struct cli *c, const char *const *args);
+/*
+ * Start any program (argv[0] a path; e.g. a shell that execs bench-tests)
+ * like cli_start_group, its output captured the same way.
+ */
+pid_t cli_start_argv(struct cli *c, const char *const *argv);
+/* Wait for a background run started by cli_start*. */
 void cli_wait(struct cli *c, pid_t pid, double limit);
 void cli_free(struct cli *c);
 
@@ -52,8 +59,12 @@ json_t *first_result(json_t *baseline);
 double jnum(json_t *o, const char *path);
 /* Whether a process is still alive (not a zombie). */
 int process_alive(pid_t pid);
+/* Its state letter from /proc/PID/stat ('R', 'S', 'T', ...), '?' if gone. */
+char process_state(pid_t pid);
 /* Read pids, one per line, from a file; returns how many (at most max). */
 size_t read_pids(const char *path, pid_t *pids, size_t max);
+/* Fail the test unless every pid in path has ended; returns how many. */
+size_t assert_pids_ended(const char *path);
 /* A copy of the example workspace in the build tree (made once). */
 const char *example_workspace(void);
 /*

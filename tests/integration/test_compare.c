@@ -745,6 +745,7 @@ Test(sweep, example_workspace_split_targets_and_per_test, .timeout = 900)
 	struct cli c;
 	char *d = scratch_dir("sweep"), *out = path_join(d, "sweep.json");
 	json_t *b, *results, *tests, *bin;
+	const char *prebuild;
 	size_t i, n;
 	int seen_lib = 0, seen_test = 0, seen_doc = 0, seen_bin = 0;
 
@@ -777,6 +778,22 @@ Test(sweep, example_workspace_split_targets_and_per_test, .timeout = 900)
 	cr_assert_str_eq(json_string_value(json_object_get(
 	                     json_array_get(results, 0), "name")),
 	    "workspace");
+	/* Each entry pre-built as it runs, once each. */
+	prebuild = json_string_value(
+	    json_object_get(json_object_get(b, "settings"), "prebuild"));
+	cr_assert_not_null(prebuild);
+	cr_assert_not_null(strstr(prebuild, "cargo test --workspace --no-run"),
+	    "%s", prebuild);
+	cr_assert_not_null(
+	    strstr(prebuild, "cargo test -p primes --test large --no-run"),
+	    "%s", prebuild);
+	/* wordcount/doc: its crate's tests (cargo refuses --doc --no-run). */
+	cr_assert_not_null(strstr(prebuild, "cargo test -p wordcount --no-run"),
+	    "%s", prebuild);
+	cr_assert_null(strstr(prebuild, "--doc"), "%s", prebuild);
+	cr_assert_not_null(strstr(c.err, "pre-building: cargo test -p primes "
+	                                 "--lib --no-run"),
+	    "%s", c.err);
 	cr_assert_not_null(strstr(json_string_value(json_object_get(
 	                              json_array_get(results, 1), "command")),
 	                       "cargo test -p primes --lib"),

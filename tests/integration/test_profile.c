@@ -801,6 +801,24 @@ Test(profile_summary, real_files_truncated_files_and_garbage, .timeout = 600)
 	cr_assert_not_null(strstr(c.err, "partial"), "%s", c.err);
 	cli_free(&c);
 
+	/*
+	 * Cut inside its first page (rustc writes an event page first):
+	 * nothing could be read, and it says so, it does not just print
+	 * 0 events.
+	 */
+	cr_assert(asprintf(&cmd, "head -c 2000 '%s' > '%s'", file, trunc) > 0);
+	cr_assert_eq(system(cmd), 0);
+	free(cmd);
+	cli_run(&c, NULL, NULL, 60,
+	    (const char *[]){"profile-summary", trunc, NULL});
+	cr_assert_eq(c.status, 0, "%s", c.err);
+	cr_assert_not_null(
+	    strstr(c.err, "partial result (truncated, no-events"), "%s", c.err);
+	cr_assert_not_null(
+	    strstr(c.err, "file ends inside the event page at offset 8"), "%s",
+	    c.err);
+	cli_free(&c);
+
 	/* Not a profile at all: a clear error, exit 2. */
 	cr_assert(asprintf(&cmd, "echo hello > '%s'", junk) > 0);
 	cr_assert_eq(system(cmd), 0);

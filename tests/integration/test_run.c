@@ -212,8 +212,6 @@ Test(failure, timeout_ends_the_whole_group, .timeout = 60)
 {
 	struct cli c;
 	char *dir = scratch_dir("hang"), *pids_file = path_join(dir, "pids");
-	pid_t pids[4];
-	size_t n, i;
 
 	/* behave hang ignores SIGTERM and has a child: SIGKILL must follow. */
 	cli_run(&c, NULL, NULL, 30,
@@ -224,13 +222,35 @@ Test(failure, timeout_ends_the_whole_group, .timeout = 60)
 	/* 0.5 s, then 2 s of grace before SIGKILL; generous slack. */
 	cr_assert_geq(c.seconds, 0.5);
 	cr_assert_lt(c.seconds, 6.0, "took %.1f s", c.seconds);
-	n = read_pids(pids_file, pids, 4);
-	cr_assert_eq(n, 2, "behave hang writes two pids");
-	for (i = 0; i < n; i++)
-		cr_assert(
-		    !process_alive(pids[i]), "pid %ld survived", (long)pids[i]);
+	cr_assert_eq(
+	    assert_pids_ended(pids_file), 2, "behave hang writes two pids");
 	cli_free(&c);
 	free(pids_file);
+	free(dir);
+}
+
+Test(
+    failure, a_timeout_shorter_than_the_spawn_still_ends_the_run, .timeout = 60)
+{
+	struct cli c;
+	char *dir = scratch_dir("early"), *out = path_join(dir, "b.json");
+	json_t *b, *r;
+
+	/* The deadline falls inside posix_spawn, before the pid is known. */
+	cli_run(&c, NULL, NULL, 30,
+	    (const char *[]){"--no-prebuild", "-w", "0", "-r", "1",
+	        "--ignore-failure", "--timeout", "0.00001", "-o", out, "--",
+	        behave_bin(), "sleep", "1.5", NULL});
+	cr_assert_eq(c.status, 0, "exit %d: %s", c.status, c.err);
+	b = json_file(out);
+	r = json_array_get(json_object_get(first_result(b), "runs"), 0);
+	cr_assert(json_is_true(json_object_get(r, "timed_out")),
+	    "the run was not timed out");
+	/* SIGTERM ends behave sleep at once: far less than its 1.5 s. */
+	cr_assert_lt(jnum(r, "wall"), 1.0, "wall %.3f s", jnum(r, "wall"));
+	json_decref(b);
+	cli_free(&c);
+	free(out);
 	free(dir);
 }
 
@@ -238,22 +258,111 @@ Test(failure, processes_left_in_the_group_are_ended, .timeout = 60)
 {
 	struct cli c;
 	char *dir = scratch_dir("orphan"), *pids_file = path_join(dir, "pids");
-	pid_t pids[8];
-	size_t n, i;
 
 	cli_run(&c, NULL, NULL, 30,
 	    (const char *[]){"--no-prebuild", "-w", "0", "-r", "2",
 	        "--max-runs", "2", "--", behave_bin(), "orphan", pids_file,
 	        NULL});
 	cr_assert_eq(c.status, 0, "%s", c.err);
-	n = read_pids(pids_file, pids, 8);
-	cr_assert_eq(n, 2, "one grandchild per run");
-	for (i = 0; i < n; i++)
-		cr_assert(!process_alive(pids[i]), "grandchild %ld survived",
-		    (long)pids[i]);
+	cr_assert_eq(assert_pids_ended(pids_file), 2, "one grandchild per run");
 	cli_free(&c);
 	free(pids_file);
 	free(dir);
+}
+
+/*
+ * behave escape leaves two processes per run: an orphan in the run's
+ * group and an escapee in a session of its own (setsid).  Each run first
+ * checks that the previous run's are gone and exits 1 otherwise, so the
+ * check is between runs, not only after bench-tests has exited.
+ */
+Test(contain, leftovers_are_ended_before_the_next_run, .timeout = 60)
+{
+	struct cli c;
+	char *dir = scratch_dir("escape"), *pids_file = path_join(dir, "pids");
+	size_t n;
+
+	cli_run(&c, NULL, NULL, 30,
+	    (const char *[]){"--no-prebuild", "-w", "1", "-r", "3",
+	        "--max-runs", "3", "--", behave_bin(), "escape", pids_file,
+	        NULL});
+	cr_assert_eq(c.status, 0, "a run found a leftover: %s", c.err);
+	n = assert_pids_ended(pids_file);
+	cr_assert_eq(n, 8, "two leftovers per run, 4 runs: %zu", n);
+	/* Said once per benchmark, not once per run. */
+	cr_assert_not_null(strstr(c.err, "warm-up run 1 of '"), "%s", c.err);
+	cr_assert_not_null(
+	    strstr(c.err, "left 2 processes running"), "%s", c.err);
+	cr_assert_null(strstr(c.err, "run 2 of '"), "%s", c.err);
+	cli_free(&c);
+	free(pids_file);
+	free(dir);
+}
+
+Test(contain, an_escapees_cpu_time_counts_in_its_own_run, .timeout = 60)
+{
+	char *dir = scratch_dir("escape-user"), *out = path_join(dir, "b.json");
+	json_t *b, *runs;
+	size_t i;
+	double user;
+
+	/*
+	 * Each run's escapee burns 0.1 s before the run's own process exits,
+	 * then would burn 0.4 s more: it must be ended when the run ends and
+	 * its 0.1 s counted there; nothing may carry over into a later run.
+	 */
+	b = measure_behave(
+	    out, "4", (const char *[]){"escape-user", "0.1", NULL});
+	runs = json_object_get(first_result(b), "runs");
+	cr_assert_eq(json_array_size(runs), 4);
+	for (i = 0; i < 4; i++) {
+		user = jnum(json_array_get(runs, i), "user");
+		cr_assert_geq(user, 0.1, "run %zu: user %.3f s", i + 1, user);
+		cr_assert_leq(
+		    user, 0.1 + 0.15, "run %zu: user %.3f s", i + 1, user);
+	}
+	json_decref(b);
+	free(out);
+	free(dir);
+}
+
+/* A child the shell had before it exec'd bench-tests is not the command's. */
+Test(contain, children_inherited_across_exec_are_left_alone, .timeout = 60)
+{
+	struct cli c;
+	char *dir = scratch_dir("foreign"), *pid_file = path_join(dir, "pid");
+	pid_t pid;
+
+	pid = cli_start_argv(
+	    &c, (const char *[]){"/bin/sh", "-c",
+	            "\"$1\" sleep 20 & echo $! > \"$2\"; exec \"$0\" "
+	            "--no-prebuild -w 0 -r 2 --max-runs 2 -- true",
+	            bench_bin(), behave_bin(), pid_file, NULL});
+	cli_wait(&c, pid, 30);
+	cr_assert_eq(c.status, 0, "%s", c.err);
+	cr_assert_eq(read_pids(pid_file, &pid, 1), 1);
+	cr_assert(process_alive(pid), "bench-tests ended a process it did "
+	                              "not start");
+	cr_assert_null(strstr(c.err, "left"), "%s", c.err);
+	kill(pid, SIGKILL);
+	cli_free(&c);
+	free(pid_file);
+	free(dir);
+}
+
+/* Wait until path lists at least n pids (the runs have started). */
+static void
+wait_for_pids(const char *path, size_t n, double limit)
+{
+	pid_t pids[64];
+	double waited = 0;
+
+	while (read_pids(path, pids, 64) < n) {
+		cr_assert_lt(waited, limit,
+		    "fewer than %zu runs started in %.0f s", n, limit);
+		sleep_seconds(0.01);
+		waited += 0.01;
+	}
 }
 
 static void
@@ -262,21 +371,16 @@ interrupt_during_runs(int sig)
 	struct cli c;
 	char *dir = scratch_dir("int"), *out = path_join(dir, "b.json");
 	char *pids_file = path_join(dir, "pids");
-	pid_t pid, pids[64];
+	pid_t pid;
 	json_t *b, *r;
-	size_t n, i, runs;
+	size_t n, runs;
 
 	pid = cli_start(&c, NULL,
 	    (const char *[]){"--no-prebuild", "-w", "0", "-r", "40", "-o", out,
 	        "--", behave_bin(), "pidlog", pids_file, "0.2", NULL});
-	/*
-	 * Interrupt the fourth run: wait for it to start rather than for a
-	 * fixed time (a loaded machine, or a sanitizer build, can take
-	 * seconds to start the first run).
-	 */
-	for (i = 0; i < 3000 && read_pids(pids_file, pids, 64) < 4; i++)
-		sleep_seconds(0.01);
-	cr_assert_geq(read_pids(pids_file, pids, 64), 4, "no run started");
+	/* Inside the third run (start-up takes long on a busy machine). */
+	wait_for_pids(pids_file, 3, 30);
+	sleep_seconds(0.05);
 	kill(pid, sig);
 	cli_wait(&c, pid, 30);
 	cr_assert_eq(c.status, 130, "exit %d: %s", c.status, c.err);
@@ -285,16 +389,13 @@ interrupt_during_runs(int sig)
 	cr_assert(json_is_false(json_object_get(b, "complete")));
 	r = first_result(b);
 	runs = json_array_size(json_object_get(r, "runs"));
-	/* Three or more runs finished; the one cut short is dropped. */
-	cr_assert_geq(runs, 3, "%zu runs", runs);
+	cr_assert_geq(runs, 2, "%zu runs", runs);
 	cr_assert_str_eq(json_string_value(json_object_get(
 	                     json_object_get(r, "convergence"), "stopped_by")),
 	    "interrupted");
-	n = read_pids(pids_file, pids, 64);
+	/* The run cut short is dropped. */
+	n = assert_pids_ended(pids_file);
 	cr_assert_eq(n, runs + 1, "the interrupted run started too");
-	for (i = 0; i < n; i++)
-		cr_assert(
-		    !process_alive(pids[i]), "pid %ld survived", (long)pids[i]);
 	json_decref(b);
 	cli_free(&c);
 	free(out);
@@ -310,6 +411,104 @@ Test(interrupt, sigint_writes_finished_runs_and_exits_130, .timeout = 60)
 Test(interrupt, sigterm_writes_finished_runs_and_exits_130, .timeout = 60)
 {
 	interrupt_during_runs(SIGTERM);
+}
+
+Test(interrupt, sigquit_is_an_interrupt_too, .timeout = 60)
+{
+	/* Ctrl-\\ killed bench-tests and left the command running. */
+	interrupt_during_runs(SIGQUIT);
+}
+
+Test(interrupt, sighup_is_an_interrupt_too, .timeout = 60)
+{
+	interrupt_during_runs(SIGHUP);
+}
+
+/*
+ * A script's background job starts with SIGINT and SIGQUIT ignored, and
+ * exec keeps them ignored: bench-tests must end the run all the same.
+ */
+static void
+interrupt_when_inherited_ignored(int sig)
+{
+	struct cli c;
+	char *dir = scratch_dir("ign"), *pids_file = path_join(dir, "pids");
+	pid_t pid;
+
+	pid = cli_start_argv(
+	    &c, (const char *[]){"/bin/sh", "-c",
+	            "trap '' INT QUIT; exec \"$0\" --no-prebuild -w 0 -r 40 -- "
+	            "\"$1\" pidlog \"$2\" 0.2",
+	            bench_bin(), behave_bin(), pids_file, NULL});
+	wait_for_pids(pids_file, 2, 30);
+	kill(pid, sig);
+	cli_wait(&c, pid, 30);
+	cr_assert_eq(c.status, 130, "SIG%s: exit %d: %s", sigabbrev_np(sig),
+	    c.status, c.err);
+	assert_pids_ended(pids_file);
+	cli_free(&c);
+	free(pids_file);
+	free(dir);
+}
+
+Test(interrupt, inherited_ignored_sigint_still_interrupts, .timeout = 60)
+{
+	interrupt_when_inherited_ignored(SIGINT);
+}
+
+Test(interrupt, inherited_ignored_sigquit_still_interrupts, .timeout = 60)
+{
+	interrupt_when_inherited_ignored(SIGQUIT);
+}
+
+/*
+ * Ctrl-Z stops bench-tests and the command's group (a group of its own,
+ * which the terminal does not reach); SIGCONT resumes both; the run that
+ * held the pause is discarded and run again.
+ */
+Test(interrupt, sigtstp_stops_the_command_too, .timeout = 60)
+{
+	struct cli c;
+	char *dir = scratch_dir("tstp"), *out = path_join(dir, "b.json");
+	char *pids_file = path_join(dir, "pids");
+	pid_t pid, pids[8];
+	json_t *b, *runs;
+	size_t n, i;
+	double wall;
+
+	pid = cli_start_group(
+	    &c, (const char *[]){"--no-prebuild", "-w", "0", "-r", "2",
+	            "--max-runs", "2", "--timeout", "1.5", "-o", out, "--",
+	            behave_bin(), "pidlog", pids_file, "1.0", NULL});
+	wait_for_pids(pids_file, 1, 30);
+	sleep_seconds(0.1);
+	kill(pid, SIGTSTP);
+	/* Held for longer than --timeout: the deadline must wait too. */
+	sleep_seconds(1.8);
+	n = read_pids(pids_file, pids, 8);
+	cr_assert_eq(n, 1, "a run started while stopped");
+	cr_assert_eq(process_state(pid), 'T', "bench-tests is not stopped");
+	cr_assert_eq(process_state(pids[0]), 'T', "the command is not stopped");
+	kill(pid, SIGCONT);
+	cli_wait(&c, pid, 30);
+	cr_assert_eq(c.status, 0, "exit %d: %s", c.status, c.err);
+	cr_assert_not_null(strstr(c.err, "run 1 of '"), "%s", c.err);
+	cr_assert_not_null(strstr(c.err, "was paused"), "%s", c.err);
+	n = read_pids(pids_file, pids, 8);
+	cr_assert_eq(n, 3, "the paused run runs again: %zu runs started", n);
+	b = json_file(out);
+	runs = json_object_get(first_result(b), "runs");
+	cr_assert_eq(json_array_size(runs), 2);
+	for (i = 0; i < 2; i++) {
+		wall = jnum(json_array_get(runs, i), "wall");
+		/* The paused run took 1.0 + 1.8 s at least. */
+		cr_assert_lt(wall, 1.0 + 0.7, "run %zu: wall %.3f s", i, wall);
+	}
+	json_decref(b);
+	cli_free(&c);
+	free(out);
+	free(pids_file);
+	free(dir);
 }
 
 Test(interrupt, no_finished_run_leaves_the_old_file, .timeout = 60)
@@ -361,6 +560,8 @@ Test(convergence, noisy_command_does_not_converge, .timeout = 60)
 	    "max_runs");
 	cr_assert_eq(json_array_size(json_object_get(r, "times")), 6);
 	cr_assert_gt(jnum(r, "statistics.wall.cv"), 0.2);
+	/* Its first run is the fast kind: no first-run warning. */
+	cr_assert_null(strstr(c.err, "first measured run"), "%s", c.err);
 	/* The CI is reported beside the CV. */
 	cr_assert_lt(jnum(r, "statistics.wall.ci_low"), jnum(r, "mean"));
 	cr_assert_gt(jnum(r, "statistics.wall.ci_high"), jnum(r, "mean"));
@@ -368,6 +569,27 @@ Test(convergence, noisy_command_does_not_converge, .timeout = 60)
 	cli_free(&c);
 	free(state);
 	free(out);
+	free(dir);
+}
+
+/* As hyperfine does: a first run far slower than the rest is named. */
+Test(convergence, a_far_slower_first_run_is_warned, .timeout = 60)
+{
+	struct cli c;
+	char *dir = scratch_dir("first"), *state = path_join(dir, "counter");
+
+	cli_run(&c, NULL, NULL, 60,
+	    (const char *[]){"--no-prebuild", "-w", "0", "-r", "3",
+	        "--max-runs", "3", "--", behave_bin(), "first", state, "0.8",
+	        "0.1", NULL});
+	cr_assert_eq(c.status, 0, "%s", c.err);
+	cr_assert_not_null(
+	    strstr(c.err, "the first measured run of"), "%s", c.err);
+	cr_assert_not_null(
+	    strstr(c.err, "times the median of the others"), "%s", c.err);
+	cr_assert_not_null(strstr(c.err, "--warmup"), "%s", c.err);
+	cli_free(&c);
+	free(state);
 	free(dir);
 }
 
@@ -563,6 +785,35 @@ Test(output, quiet_prints_nothing_and_writes_atomically, .timeout = 60)
 	free(dir);
 }
 
+/*
+ * bench-tests -o out.json ... | true: the reader is gone before the
+ * summary is printed.  The baseline is written first, and a closed stdout
+ * is not a failure of the measurement: exit 0, no error.
+ */
+Test(output, a_closed_stdout_keeps_the_baseline_and_the_status, .timeout = 60)
+{
+	struct cli c;
+	char *dir = scratch_dir("pipe"), *out = path_join(dir, "b.json");
+	json_t *b;
+	pid_t pid;
+
+	pid = cli_start_argv(
+	    &c, (const char *[]){"/bin/bash", "-c",
+	            "set -o pipefail; \"$0\" --no-prebuild -w 0 -r 2 "
+	            "--max-runs 2 -o \"$1\" -- \"$2\" sleep 0.3 | true",
+	            bench_bin(), out, behave_bin(), NULL});
+	cli_wait(&c, pid, 30);
+	cr_assert_eq(c.status, 0, "exit %d: %s", c.status, c.err);
+	cr_assert_null(strstr(c.err, "error"), "%s", c.err);
+	b = json_file(out);
+	cr_assert_eq(
+	    json_array_size(json_object_get(first_result(b), "runs")), 2);
+	json_decref(b);
+	cli_free(&c);
+	free(out);
+	free(dir);
+}
+
 Test(output, progress_line_on_a_terminal, .timeout = 60)
 {
 	char *cmd;
@@ -620,6 +871,8 @@ Test(usage, bad_input_is_a_clear_error_with_status_2, .timeout = 60)
 	        "--max-runs 2 is less than --runs 5"},
 	    {{"--tolerance", "7", NULL}, "not a fraction"},
 	    {{"--timeout", "soon", NULL}, "not a duration"},
+	    {{"--timeout", "1e300", NULL}, "'1e300' is too long"},
+	    {{"--max-time", "3000h", NULL}, "'3000h' is too long"},
 	    {{"--workspace", "/nonexistent/ws", NULL},
 	        "workspace '/nonexistent/ws': No such file"},
 	    {{"--workspace", "/proc/version", NULL}, "not a directory"},
@@ -711,6 +964,43 @@ Test(cargo, example_workspace_with_the_real_cargo, .timeout = 600)
 	/* Test binaries ran: real CPU time, and no compilation (pre-built). */
 	cr_assert_gt(jnum(r, "user"), 0.05);
 	cr_assert_lt(jnum(r, "mean"), 30.0);
+	json_decref(b);
+	cli_free(&c);
+	free(out);
+	free(dir);
+}
+
+/*
+ * The pre-build is the measured command with --no-run: for
+ * `cargo test --release` a release build, so the first measured run does
+ * not compile the release test binaries (3.4 s against 0.44 s before).
+ */
+Test(cargo, the_prebuild_builds_what_is_measured, .timeout = 900)
+{
+	struct cli c;
+	char *dir = scratch_dir("release"), *out = path_join(dir, "b.json");
+	json_t *b, *runs;
+	double first, second;
+
+	cli_run(&c, NULL, NULL, 880,
+	    (const char *[]){"--workspace", example_workspace(), "--warmup",
+	        "0", "--runs", "2", "--max-runs", "2", "-o", out, "--", "cargo",
+	        "test", "--release", NULL});
+	cr_assert_eq(c.status, 0, "exit %d:\n%s", c.status, c.err);
+	cr_assert_not_null(
+	    strstr(c.err, "pre-building: cargo test --release --no-run"), "%s",
+	    c.err);
+	cr_assert_null(strstr(c.err, "first measured run"), "%s", c.err);
+	b = json_file(out);
+	cr_assert_str_eq(json_string_value(json_object_get(
+	                     json_object_get(b, "settings"), "prebuild")),
+	    "cargo test --release --no-run");
+	runs = json_object_get(first_result(b), "runs");
+	first = jnum(json_array_get(runs, 0), "wall");
+	second = jnum(json_array_get(runs, 1), "wall");
+	/* A release compile inside the first run takes many seconds. */
+	cr_assert_lt(first, 2 * second + 1.0, "first %.2f s, second %.2f s",
+	    first, second);
 	json_decref(b);
 	cli_free(&c);
 	free(out);

@@ -12,9 +12,18 @@
  *                            sleep forever, ignoring SIGTERM
  *   behave orphan PIDFILE    fork a grandchild that outlives us (it sleeps
  *                            forever in our process group); write its pid
+ *   behave escape PIDFILE    like orphan, plus a child that leaves our
+ *                            session (setsid) and sleeps forever; both
+ *                            pids are written.  Orphan and escape first
+ *                            exit 1 if a pid in PIDFILE is still alive: a
+ *                            previous run's leftover was not ended
+ *   behave escape-user SECONDS  a child leaves our session (setsid) and
+ *                            burns SECONDS of user CPU; then we exit while
+ *                            it burns 3 x SECONDS more before it exits
  *   behave pidlog FILE SECONDS  append our pid to FILE, then sleep
  *   behave alternate FILE A B   sleep A seconds on odd calls, B on even
  *                            ones (a counter is kept in FILE)
+ *   behave first FILE A B    sleep A seconds on the first call, B after
  *   behave noisy-sleep FILE BASE SPREAD
  *                            sleep BASE + SPREAD u seconds, u uniform in
  *                            [0, 1) from a pseudo-random sequence: FILE
@@ -145,14 +154,67 @@ write_pid(const char *path, pid_t pid)
 	fclose(f);
 }
 
+/* Exit 1 when a process whose pid is in path still runs. */
+static void
+check_gone(const char *path)
+{
+	char proc[64], buf[512], *p;
+	FILE *f = fopen(path, "r"), *st;
+	long pid;
+
+	if (f == NULL)
+		return;
+	while (fscanf(f, "%ld", &pid) == 1) {
+		if (kill((pid_t)pid, 0) != 0)
+			continue;
+		/* A zombie has ended; only a running process is a leftover. */
+		snprintf(proc, sizeof(proc), "/proc/%ld/stat", pid);
+		st = fopen(proc, "r");
+		if (st == NULL)
+			continue;
+		p = fgets(buf, sizeof(buf), st) != NULL ? strrchr(buf, ')')
+		                                        : NULL;
+		fclose(st);
+		if (p != NULL && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X') {
+			fprintf(stderr,
+			    "behave: pid %ld of an earlier run is "
+			    "still running\n",
+			    pid);
+			exit(1);
+		}
+	}
+	fclose(f);
+}
+
+/* A child in a session of its own that outlives us: its pid. */
+static pid_t
+escapee(int ready_fd, double burn)
+{
+	pid_t pid = fork();
+
+	if (pid != 0)
+		return pid;
+	if (setsid() < 0)
+		_exit(97);
+	if (burn > 0) {
+		burn_user(burn);
+		if (write(ready_fd, "x", 1) != 1)
+			_exit(96);
+		burn_user(4 * burn);
+		_exit(0);
+	}
+	for (;;)
+		pause();
+}
+
 static int
 usage(void)
 {
 	fprintf(stderr, "usage: behave user|sys|sleep|fork-user SECONDS | "
 	                "alloc MIB | exit CODE | signal SIG | hang PIDFILE | "
-	                "orphan PIDFILE | pidlog FILE SECONDS | alternate "
-	                "FILE A B | noisy-sleep FILE BASE SPREAD | burn-noisy "
-	                "FILE CPU BASE SPREAD\n");
+	                "orphan|escape PIDFILE | escape-user SECONDS | pidlog "
+	                "FILE SECONDS | alternate|first FILE A B | noisy-sleep "
+	                "FILE BASE SPREAD | burn-noisy FILE CPU BASE SPREAD\n");
 	return 99;
 }
 
@@ -208,7 +270,10 @@ main(int argc, char **argv)
 		write_pid(argv[2], pid);
 		for (;;)
 			pause();
-	} else if (strcmp(mode, "orphan") == 0) {
+	} else if (strcmp(mode, "orphan") == 0 || strcmp(mode, "escape") == 0) {
+		check_gone(argv[2]);
+		if (strcmp(mode, "escape") == 0)
+			write_pid(argv[2], escapee(-1, 0));
 		pid = fork();
 		if (pid == 0) {
 			if (fork() == 0) {
@@ -221,10 +286,24 @@ main(int argc, char **argv)
 		waitpid(pid, &status, 0);
 		/* Give the grandchild time to write its pid. */
 		sleep_for(0.05);
+	} else if (strcmp(mode, "escape-user") == 0) {
+		int fds[2];
+		char c;
+
+		/* Exit once the escapee has burnt its share, not before. */
+		if (pipe(fds) != 0)
+			return 95;
+		if (escapee(fds[1], atof(argv[2])) < 0)
+			return 95;
+		close(fds[1]);
+		if (read(fds[0], &c, 1) != 1)
+			return 94;
 	} else if (strcmp(mode, "pidlog") == 0 && argc >= 4) {
 		write_pid(argv[2], getpid());
 		sleep_for(atof(argv[3]));
-	} else if (strcmp(mode, "alternate") == 0 && argc >= 5) {
+	} else if ((strcmp(mode, "alternate") == 0 ||
+	               strcmp(mode, "first") == 0) &&
+	           argc >= 5) {
 		FILE *f = fopen(argv[2], "r+");
 		long n = 0;
 
@@ -237,7 +316,10 @@ main(int argc, char **argv)
 		rewind(f);
 		fprintf(f, "%ld\n", n + 1);
 		fclose(f);
-		sleep_for(atof(n % 2 == 0 ? argv[3] : argv[4]));
+		if (strcmp(mode, "first") == 0)
+			sleep_for(atof(n == 0 ? argv[3] : argv[4]));
+		else
+			sleep_for(atof(n % 2 == 0 ? argv[3] : argv[4]));
 	} else if (strcmp(mode, "noisy-sleep") == 0 && argc >= 5)
 		sleep_for(atof(argv[3]) + atof(argv[4]) * next_noise(argv[2]));
 	else if (strcmp(mode, "burn-noisy") == 0 && argc >= 6) {

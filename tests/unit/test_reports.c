@@ -425,6 +425,27 @@ Test(report_parse, every_truncation_of_a_baseline_is_an_error)
 	report_baseline_free(b);
 }
 
+/* The schema requires a benchmark; a profile's baseline has none. */
+Test(report_parse, results_need_a_benchmark_or_a_profile)
+{
+	const char *empty = HEAD "\"results\": []}";
+	const char *profile =
+	    HEAD "\"profile\": {\"profiled\": false, \"units\": []}, "
+	         "\"results\": []}";
+	struct bench_error err;
+	struct baseline *b;
+
+	b = report_baseline_parse(empty, strlen(empty), &err);
+	cr_assert_null(b);
+	cr_assert_eq(err.code, BENCH_ERR_INVALID);
+	cr_assert_not_null(strstr(err.text, "results: empty"), "%s", err.text);
+	b = report_baseline_parse(profile, strlen(profile), &err);
+	cr_assert_not_null(b, "%s", err.text);
+	cr_assert_eq(b->n_results, 0);
+	cr_assert_not_null(b->profile);
+	report_baseline_free(b);
+}
+
 Test(report_parse, minimal_document_is_accepted)
 {
 	const char *json =
@@ -438,6 +459,40 @@ Test(report_parse, minimal_document_is_accepted)
 	cr_assert_str_eq(b->results[0].name, "true");
 	cr_assert_float_eq(b->results[0].st[METRIC_WALL].mean, 1.0, 1e-15);
 	cr_assert_eq(b->settings.ci_level, 0.95);
+	report_baseline_free(b);
+}
+
+/*
+ * Two runs of 0.1 s and 3.0 s: mean 1.55 s, sd 2.0506 s, SE 1.45 s; with
+ * one degree of freedom Student's t is Cauchy, t(0.975, 1) = tan(0.475 pi)
+ * = 12.706, so the 95 % interval is 1.55 -+ 18.424 s, far below zero
+ * (python3: math.tan(math.pi * 0.475) * 2.9 / 2 = 18.4240).  A time
+ * cannot be negative: the summary says the interval is too wide to use.
+ */
+Test(report_text, an_interval_below_zero_is_too_wide_to_use)
+{
+	struct baseline *b = sample_baseline();
+	struct bench_result *r = &b->results[0];
+	struct report_style st = {0, 0};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	r->n_runs = 2;
+	r->runs[0].wall = 0.1;
+	r->runs[1].wall = 3.0;
+	cr_assert_eq(report_result_compute(r, 0.95, 3.5, NULL), 0);
+	cr_assert_lt(r->st[METRIC_WALL].ci_low, 0);
+	f = open_memstream(&buf, &len);
+	report_text_result(f, r, 0, &st);
+	fclose(f);
+	cr_assert_not_null(
+	    strstr(buf, "95 % CI of mean:     too wide to use with 2 runs"),
+	    "%s", buf);
+	cr_assert_not_null(
+	    strstr(buf, "+- 18.424 s reaches below zero"), "%s", buf);
+	cr_assert_null(strstr(buf, "-16."), "%s", buf);
+	free(buf);
 	report_baseline_free(b);
 }
 
@@ -480,6 +535,43 @@ Test(report_text, summary_says_whether_it_converged)
 	cr_assert_not_null(strstr(buf, "run 6"));
 	free(buf);
 	report_baseline_free(b);
+}
+
+/*
+ * The first run far slower than the others: the slowest of all and more
+ * than twice the median of the rest.  The ratios are first / median(rest),
+ * worked by hand: median(0.44) = 0.44; median(1.0, 1.2, 1.1) = 1.1.
+ */
+Test(report_text, a_far_slower_first_run_is_found)
+{
+	static const struct {
+		double wall[5];
+		size_t n;
+		double ratio; /* 0: not far slower */
+	} cases[] = {
+	    {{3.4, 0.44}, 2, 3.4 / 0.44}, {{2.5, 1.0, 1.2, 1.1}, 4, 2.5 / 1.1},
+	    {{1.9, 1.0, 1.0, 1.0}, 4, 0}, /* less than twice */
+	    {{2.1, 1.0, 3.0, 1.0}, 4, 0}, /* not the slowest */
+	    {{1.0, 1.0, 1.0}, 3, 0},      /* steady */
+	    {{0.5, 1.0, 1.0}, 3, 0},      /* faster */
+	    {{5.0}, 1, 0},                /* one run: no rest */
+	};
+	struct bench_result r;
+	struct bench_run runs[5];
+	size_t i, k;
+
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		memset(&r, 0, sizeof(r));
+		memset(runs, 0, sizeof(runs));
+		for (k = 0; k < cases[i].n; k++)
+			runs[k].wall = cases[i].wall[k];
+		r.runs = runs;
+		r.n_runs = cases[i].n;
+		cr_expect(
+		    fabs(report_result_slow_first(&r) - cases[i].ratio) < 1e-12,
+		    "case %zu: %g, not %g", i, report_result_slow_first(&r),
+		    cases[i].ratio);
+	}
 }
 
 Test(identity, iso8601_times)
