@@ -10,18 +10,24 @@
  * IMMEDIATE) and wait for it up to 10 s.  Every statement is prepared with
  * bound parameters: no value ever becomes SQL text.
  *
- * Schema (PRAGMA user_version 2, application_id 'BTst'):
+ * Schema (PRAGMA user_version 3, application_id 'BTst'):
  *   baselines   one row per baseline: identity, filters, the stored bytes
  *   results     one row per benchmark of a baseline: statistics of wall,
  *               user, system, max RSS, and every run's wall, user and
  *               system time (the change markers compare them)
  *   benchmarks  every benchmark name with its count (for the front page)
+ *   facets      per benchmark, its hosts (kind 0) and labels (kind 1) with
+ *               how many of its results each has: the benchmark page's
+ *               lists, kept by two triggers (a result stored, a baseline
+ *               deleted), so that they cost what they show
  * and, made at open where missing (no version of its own), the index
- * baselines_host for the benchmark page's list of hosts.
+ * baselines_host for the list of baselines by host.
  *
  * Version 1 kept only the runs' wall times.  Opening such a database adds
  * the user_times and sys_times columns and fills them from the stored
- * documents, in one transaction (migrate_1_to_2).
+ * documents, in one transaction (migrate_1_to_2).  Version 2 had no
+ * facets: opening it makes the table and its triggers and fills it from
+ * the results (migrate_2_to_3).
  */
 #include <config.h>
 
@@ -37,7 +43,7 @@
 #include "server-int.h"
 #include "server.h"
 
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
 #define DB_APPLICATION_ID 0x42547374 /* "BTst" */
 #define DB_BUSY_MS        10000
 
@@ -72,10 +78,54 @@ static const char schema_sql[] =
     " first REAL NOT NULL,"
     " first_text TEXT NOT NULL);";
 
-/* For the benchmark page's hosts (server_db_facet_sql); labels use
- * baselines_label. */
+/* For the list of baselines of a host (ST_LIST). */
 static const char extra_indexes_sql[] =
     "CREATE INDEX IF NOT EXISTS baselines_host ON baselines(host, created);";
+
+/*
+ * The facets (schema 3): a result stored adds one to its benchmark's host
+ * and label (the baseline row is stored first); a baseline deleted takes
+ * its results' counts off before its results go (ON DELETE CASCADE), and
+ * what reaches zero goes.  No other statement writes results or changes
+ * a baseline's host or label.
+ */
+static const char facets_sql[] =
+    "CREATE TABLE facets ("
+    " benchmark TEXT NOT NULL,"
+    " kind INTEGER NOT NULL,"
+    " value TEXT NOT NULL,"
+    " n INTEGER NOT NULL,"
+    " PRIMARY KEY (benchmark, kind, value)) WITHOUT ROWID;"
+    "CREATE TRIGGER results_facets AFTER INSERT ON results BEGIN "
+    "INSERT INTO facets(benchmark, kind, value, n) "
+    "SELECT NEW.benchmark, k.kind, k.value, 1 FROM ("
+    "SELECT 0 AS kind, host AS value FROM baselines WHERE seq = "
+    "NEW.baseline UNION ALL "
+    "SELECT 1, label FROM baselines WHERE seq = NEW.baseline) k "
+    "WHERE k.value IS NOT NULL "
+    "ON CONFLICT DO UPDATE SET n = n + 1; "
+    "END;"
+    "CREATE TRIGGER baselines_facets BEFORE DELETE ON baselines BEGIN "
+    "UPDATE facets SET n = n - (SELECT count(*) FROM results r WHERE "
+    "r.baseline = OLD.seq AND r.benchmark = facets.benchmark) "
+    "WHERE ((kind = 0 AND value = OLD.host) OR "
+    "(kind = 1 AND value = OLD.label)) "
+    "AND benchmark IN (SELECT benchmark FROM results WHERE baseline = "
+    "OLD.seq); "
+    "DELETE FROM facets WHERE n <= 0 AND ((kind = 0 AND value = OLD.host) "
+    "OR (kind = 1 AND value = OLD.label)); "
+    "END;";
+
+/* Filling the facets of a database that had none (migrate_2_to_3). */
+static const char facets_fill_sql[] =
+    "INSERT INTO facets(benchmark, kind, value, n) "
+    "SELECT r.benchmark, 0, b.host, count(*) FROM results r "
+    "JOIN baselines b ON b.seq = r.baseline WHERE b.host IS NOT NULL "
+    "GROUP BY r.benchmark, b.host "
+    "UNION ALL "
+    "SELECT r.benchmark, 1, b.label, count(*) FROM results r "
+    "JOIN baselines b ON b.seq = r.baseline WHERE b.label IS NOT NULL "
+    "GROUP BY r.benchmark, b.label;";
 
 enum {
 	ST_BEGIN,
@@ -143,18 +193,10 @@ db_error(struct bench_error *err, sqlite3 *h, const char *what)
 
 /*
  * The distinct values of baselines' column col (host or label) among the
- * baselines that hold benchmark ?1, sorted.  A DISTINCT over the
- * benchmark's results read a baseline row per result, so the benchmark
- * page cost what was stored (8 ms with 1,000 baselines, 80 ms with
- * 20,000).  This walks the distinct values on the index of col (one seek
- * each: baselines_host, baselines_label) and, for each, finds the newest
- * baseline with that value that holds the benchmark, with one seek per
- * baseline in results_benchmark (its created is the baseline's): one seek
- * for a value whose latest baseline holds the benchmark, the usual case.
- * (A scalar subquery with LIMIT 1, not EXISTS: SQLite drops the ORDER BY
- * of an EXISTS, and the newest must come first.)  An unknown benchmark
- * stops at once.  What still grows: a value whose baselines hold other
- * benchmarks only is looked through whole (17 ms for 20,000 of them).
+ * baselines that hold benchmark ?1, sorted: a range of the facets' key,
+ * one row per value shown whatever else is stored.  (Schema 2 walked the
+ * index of col with a seek per value and baseline: a host whose 20,000
+ * baselines held other benchmarks only cost 17 ms.)
  */
 char *
 server_db_facet_sql(const char *col)
@@ -162,18 +204,9 @@ server_db_facet_sql(const char *col)
 	char *sql = NULL;
 
 	xasprintf(&sql,
-	    "WITH RECURSIVE v(x) AS ("
-	    "SELECT (SELECT min(%s) FROM baselines) WHERE EXISTS (SELECT 1 "
-	    "FROM results WHERE benchmark = ?1) "
-	    "UNION ALL "
-	    "SELECT (SELECT min(%s) FROM baselines WHERE %s > v.x) FROM v "
-	    "WHERE v.x IS NOT NULL) "
-	    "SELECT x FROM v WHERE x IS NOT NULL AND (SELECT 1 FROM "
-	    "baselines b WHERE b.%s = v.x AND EXISTS (SELECT 1 FROM results r "
-	    "WHERE r.benchmark = ?1 AND r.created = b.created AND "
-	    "r.baseline = b.seq) ORDER BY b.created DESC LIMIT 1) IS NOT NULL "
-	    "ORDER BY x",
-	    col, col, col, col);
+	    "SELECT value FROM facets WHERE benchmark = ?1 AND kind = %d "
+	    "ORDER BY value",
+	    strcmp(col, "label") == 0 ? 1 : 0);
 	return sql;
 }
 
@@ -519,6 +552,30 @@ migrate_1_to_2(struct server_db *db, sqlite3 *h, struct bench_error *err)
 	return -1;
 }
 
+/*
+ * Version 2 to 3: the facets table, its triggers, and its rows from the
+ * stored results.  One transaction, which re-reads the version.
+ */
+static int
+migrate_2_to_3(sqlite3 *h, struct bench_error *err)
+{
+	int rc;
+
+	if (exec_sql(h, "BEGIN IMMEDIATE", err) != 0)
+		return -1;
+	if (query_int(h, "PRAGMA user_version") != 2)
+		return exec_sql(h, "COMMIT", err);
+	rc = exec_sql(h, facets_sql, err);
+	if (rc == 0)
+		rc = exec_sql(h, facets_fill_sql, err);
+	if (rc == 0)
+		rc = exec_sql(h, "PRAGMA user_version = 3", err);
+	if (rc == 0)
+		return exec_sql(h, "COMMIT", err);
+	(void)sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
 /* Create the schema in an empty database, or check an existing one. */
 static int
 setup(struct server_db *db, sqlite3 *h, struct bench_error *err)
@@ -575,6 +632,8 @@ setup(struct server_db *db, sqlite3 *h, struct bench_error *err)
 		if (rc == 0)
 			rc = exec_sql(h, sql, err);
 		if (rc == 0)
+			rc = exec_sql(h, facets_sql, err);
+		if (rc == 0)
 			rc = exec_sql(h, buf, err);
 		if (rc == 0)
 			rc = exec_sql(h, "COMMIT", err);
@@ -583,7 +642,8 @@ setup(struct server_db *db, sqlite3 *h, struct bench_error *err)
 		free(sql);
 		if (rc != 0)
 			goto out;
-	} else if (version == 1 && migrate_1_to_2(db, h, err) != 0) {
+	} else if ((version == 1 && migrate_1_to_2(db, h, err) != 0) ||
+	           (version <= 2 && migrate_2_to_3(h, err) != 0)) {
 		rc = -1;
 		goto out;
 	}

@@ -12,8 +12,8 @@
 # "pages" (issue 10): the benchmark page's time with N1 (1,000) and then N2
 # (20,000) stored baselines that all hold the benchmark shown (3 crates, 10
 # runs each: the page shows the newest 200 of them), then with OTHERS
-# (5,000) more from another host that hold other benchmarks only: the case
-# whose cost still grows (see server_db_facet_sql in server-db.c).
+# (5,000) more from another host that hold other benchmarks only (the case
+# whose cost grew with schema 2; the facets table of schema 3 fixed it).
 # BENCH_TESTS_BIN=... measures another build (an older one, to compare).
 #
 # Everything stays on 127.0.0.1; the server is stopped at the end.

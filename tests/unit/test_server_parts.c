@@ -659,9 +659,11 @@ facet_steps(sqlite3 *h, const char *col, const char *bench, char **plan)
 }
 
 /*
- * The benchmark page's lists of hosts and labels are right, and cost what
- * they show: their plans only seek in indexes, and 400 more baselines of
- * a host and label that show already add no step.
+ * The benchmark page's lists of hosts and labels are right, follow
+ * baselines stored and deleted, and cost what they show: their plans only
+ * seek in the facets' key, and 400 more baselines of a host and label
+ * that show already, and 400 of another host that hold other benchmarks
+ * only, add no step.
  */
 Test(server, facets_cost_what_they_show)
 {
@@ -702,25 +704,29 @@ Test(server, facets_cost_what_they_show)
 	steps[0] = facet_steps(h, "host", "x", &plan);
 	steps[1] = facet_steps(h, "label", "x", NULL);
 	steps[4] = facet_steps(h, "host", "z", NULL);
-	/* Only searches (seeks) in indexes: no scan of a table. */
-	cr_assert_null(strstr(plan, "SCAN b"), "%s", plan);
-	cr_assert_null(strstr(plan, "SCAN r"), "%s", plan);
-	cr_assert_null(strstr(plan, "SCAN baselines"), "%s", plan);
-	cr_assert_not_null(strstr(plan, "INDEX baselines_host"), "%s", plan);
-	cr_assert_not_null(strstr(plan, "INDEX results_benchmark"), "%s", plan);
+	/* Only a search in the facets' key: no scan, no other table. */
+	cr_assert_null(strstr(plan, "SCAN"), "%s", plan);
+	cr_assert_null(strstr(plan, "baselines"), "%s", plan);
+	cr_assert_not_null(
+	    strstr(plan, "SEARCH facets USING PRIMARY KEY"), "%s", plan);
 	free(plan);
 	sqlite3_close(h);
 	/*
-	 * 200 more of ci-a with x, and 200 of ci-a without x from before
-	 * its first: its newest baseline that holds x is still found first.
+	 * 200 more of ci-a with x, 200 of ci-a without x from before its
+	 * first, and 400 of ci-d (label "other") with y only.
 	 */
 	for (i = 0; i < 200; i++) {
 		store(db, serial, 1000 + serial, "ci-a", "nightly", xy);
 		serial++;
 		store(db, serial, i, "ci-a", "nightly", y);
 		serial++;
+		store(db, serial, 1000 + serial, "ci-d", "other", y);
+		serial++;
+		store(db, serial, i, "ci-d", "other", y);
+		serial++;
 	}
 	expect_facets(db, "x", "ci-a,ci-c", "nightly,old");
+	expect_facets(db, "y", "ci-a,ci-b,ci-c,ci-d", "nightly,other,pr");
 	cr_assert_eq(
 	    sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	steps[2] = facet_steps(h, "host", "x", NULL);
@@ -734,6 +740,17 @@ Test(server, facets_cost_what_they_show)
 	/* An unknown benchmark (a 404) stops at once. */
 	cr_assert_eq(steps[5], steps[4], "unknown: %ld steps, then %ld",
 	    steps[4], steps[5]);
+
+	/*
+	 * Deleting: ci-c's only x (facet-000001) takes ci-c and "old" off
+	 * x's lists; one of ci-a's many keeps ci-a.
+	 */
+	cr_assert_eq(
+	    server_db_delete(db, "facet-000001", &err), 0, "%s", err.text);
+	cr_assert_eq(
+	    server_db_delete(db, "facet-000000", &err), 0, "%s", err.text);
+	expect_facets(db, "x", "ci-a", "nightly");
+	expect_facets(db, "y", "ci-a,ci-b,ci-c,ci-d", "nightly,other,pr");
 	server_db_close(db);
 	{
 		char *cmd = NULL;
@@ -789,9 +806,10 @@ baseline_text(const char *id, const char *created, const double *wall,
 }
 
 /*
- * A version 1 database (only the runs' wall times) is migrated when it is
- * opened: the user and system times come from the stored documents, and
- * the cpu markers work on the old rows.  The version 1 file is made the
+ * A version 1 database (only the runs' wall times, no facets) is migrated
+ * when it is opened: the user and system times come from the stored
+ * documents, the cpu markers work on the old rows, and the facets are made
+ * from the results.  The version 1 file is made the
  * way version 1 had it: the same tables without the two new columns.
  */
 Test(server, version_1_databases_are_migrated)
@@ -836,8 +854,14 @@ Test(server, version_1_databases_are_migrated)
 		}
 	}
 	server_db_close(h);
-	/* Back to version 1; b3's stored bytes no longer parse. */
-	sql(db, "ALTER TABLE results DROP COLUMN user_times; "
+	/*
+	 * Back to version 1 (no facets either); b3's stored bytes no longer
+	 * parse; the baselines get a host, to be found in the facets made
+	 * by the migration to version 3.
+	 */
+	sql(db, "DROP TRIGGER results_facets; DROP TRIGGER baselines_facets; "
+	        "DROP TABLE facets; UPDATE baselines SET host = 'h1'; "
+	        "ALTER TABLE results DROP COLUMN user_times; "
 	        "ALTER TABLE results DROP COLUMN sys_times; "
 	        "UPDATE baselines SET body = 'not json' WHERE id = 'b3'; "
 	        "PRAGMA user_version = 1;");
@@ -861,6 +885,7 @@ Test(server, version_1_databases_are_migrated)
 	/* b3 could not be read again: its CPU times stay unknown. */
 	cr_assert_null(pts[2].user);
 	cr_assert_not_null(pts[2].wall);
+	expect_facets(h, "t", "h1", "");
 	server_mark_changes(&o, pts, n);
 	cr_assert_eq(pts[1].change.verdict, CMP_SLOWER);
 	cr_assert_eq(pts[2].change.verdict, CMP_UNKNOWN);
@@ -868,7 +893,7 @@ Test(server, version_1_databases_are_migrated)
 	server_points_free(pts, n);
 	server_db_close(h);
 
-	/* The file says version 2 now, and reopening it changes nothing. */
+	/* The file says version 3 now, and reopening it changes nothing. */
 	{
 		char *cmd = NULL;
 
@@ -879,7 +904,7 @@ Test(server, version_1_databases_are_migrated)
 		cr_assert_not_null(fgets(line, sizeof(line), p));
 		pclose(p);
 		free(cmd);
-		cr_assert_str_eq(line, "2\n");
+		cr_assert_str_eq(line, "3\n");
 	}
 	h = server_db_open(db, &err);
 	cr_assert_not_null(h, "%s", err.text);
