@@ -213,6 +213,81 @@ read_run(struct rd *rd, json_t *o, struct bench_run *r)
 	return get_bool(rd, o, "timed_out", 0, &r->timed_out);
 }
 
+/*
+ * The phases of a result (after its runs): every phase has a time per run,
+ * each a finite number >= 0; mean and stddev are recomputed.
+ */
+static int
+read_phases(struct rd *rd, json_t *o, struct bench_result *r)
+{
+	json_t *phases, *p, *a, *e;
+	const char *name;
+	struct bench_phase *ph;
+	double cov = NAN;
+	size_t saved, i;
+	int64_t v;
+	int rc = 0;
+
+	phases = get(rd, o, "phases", 0);
+	if (phases == NULL || json_is_null(phases))
+		return 0;
+	if (!json_is_object(phases))
+		return rd_fail(rd, "phases", "expected an object");
+	if (json_object_size(phases) > REPORT_PHASES_MAX)
+		return rd_fail(rd, "phases", "too many phases");
+	if (get_num(rd, o, "phase_coverage", 0, &cov) < 0)
+		return -1;
+	r->has_phases = 1;
+	r->phases =
+	    reportp_xcalloc(json_object_size(phases) + 1, sizeof(*r->phases));
+	json_object_foreach(phases, name, p)
+	{
+		saved = path_push(rd, "phases");
+		if (!report_phase_name_valid(name, strlen(name)))
+			rc = rd_fail(rd, NULL,
+			    "a phase name must be 1 to 200 bytes without "
+			    "control characters");
+		path_pop(rd, saved);
+		if (rc < 0)
+			return -1;
+		saved = path_push(rd, "phases[\"%.40s\"]", name);
+		ph = &r->phases[r->n_phases++];
+		ph->name = reportp_xstrdup(name);
+		a = NULL;
+		if (!json_is_object(p))
+			rc = rd_fail(rd, NULL, "expected an object");
+		else if ((a = get(rd, p, "per_run", 1)) == NULL)
+			rc = -1;
+		else if (!json_is_array(a) || json_array_size(a) != r->n_runs)
+			rc = rd_fail(rd, "per_run",
+			    "expected an array of a time per run");
+		if (rc == 0) {
+			ph->per_run = reportp_xcalloc(
+			    r->n_runs + 1, sizeof(*ph->per_run));
+			json_array_foreach(a, i, e)
+			{
+				if (!json_is_number(e) ||
+				    !isfinite(json_number_value(e)) ||
+				    json_number_value(e) < 0) {
+					rc = rd_fail(rd, "per_run",
+					    "expected times of 0 or more");
+					break;
+				}
+				ph->per_run[ph->n_per_run++] =
+				    json_number_value(e);
+			}
+		}
+		v = 0;
+		if (rc == 0 && get_int(rd, p, "count", 1, 0, INT64_MAX, &v) < 0)
+			rc = -1;
+		ph->count = (uint64_t)v;
+		path_pop(rd, saved);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 read_result(struct rd *rd, json_t *o, struct bench_result *r)
 {
@@ -255,6 +330,8 @@ read_result(struct rd *rd, json_t *o, struct bench_result *r)
 			return -1;
 		r->n_runs++;
 	}
+	if (read_phases(rd, o, r) < 0)
+		return -1;
 
 	r->converged = 0;
 	r->stop = STOP_NONE;
