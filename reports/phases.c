@@ -263,6 +263,11 @@ scan_line(struct phase_scan *s)
 		s->ignored++;
 		return;
 	}
+	if (value * unit > REPORT_PHASE_TIME_MAX) {
+		/* Sums of times like this would overflow: not a time. */
+		s->ignored++;
+		return;
+	}
 	scan_add(s, l + m[p->name_group].rm_so,
 	    (size_t)(m[p->name_group].rm_eo - m[p->name_group].rm_so),
 	    value * unit);

@@ -828,6 +828,7 @@ char *report_export(const struct baseline *b, enum report_export_format fmt,
 #define REPORT_PHASES_MAX     1000  /* names kept per benchmark */
 #define REPORT_PHASE_NAME_MAX 200   /* bytes of a name */
 #define REPORT_PHASE_LINE_MAX 65536 /* bytes of a line looked at */
+#define REPORT_PHASE_TIME_MAX 1e9   /* seconds a line may report */
 /* The coverage the seeds ask of phases: within 5 % of the wall time. */
 #define REPORT_PHASE_COVERAGE_TOLERANCE 0.05
 
