@@ -800,6 +800,14 @@ const char *report_fmt_bytes(char *buf, size_t size, double bytes);
 void report_text_result(FILE *f, const struct bench_result *r, size_t idx,
     const struct report_style *style);
 
+/*
+ * --phases: r's phase table (mean, spread, share of the wall time) and
+ * whether the phases cover the wall time within
+ * REPORT_PHASE_COVERAGE_TOLERANCE (part of report_text_result).
+ */
+void report_text_phases(
+    FILE *f, const struct bench_result *r, const struct report_style *style);
+
 /* export.c */
 
 /* The formats of bench-tests export. */

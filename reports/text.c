@@ -82,8 +82,8 @@ stop_text(const struct bench_result *r)
 #define TEXT_PHASES_SHOWN 30
 
 /* --phases: the phase table with shares and the coverage check. */
-static void
-text_phases(
+void
+report_text_phases(
     FILE *f, const struct bench_result *r, const struct report_style *style)
 {
 	const char *pm = style->unicode ? "±" : "+-";
@@ -251,5 +251,5 @@ report_text_result(FILE *f, const struct bench_result *r, size_t idx,
 		fprintf(f, "%s\n", r->n_outliers > 8 ? " ..." : "");
 	}
 	if (r->has_phases)
-		text_phases(f, r, style);
+		report_text_phases(f, r, style);
 }

@@ -257,6 +257,13 @@ print_table(const struct baseline *b, const struct bench_result *whole)
 		    (int)w, "sum of the parts",
 		    report_fmt_time(m, sizeof(m), sum, 0, &st), 34, "",
 		    100 * sum / total);
+	/* --phases: each benchmark's phases, in the table's order. */
+	for (i = 0; i < b->n_results; i++) {
+		if (!v[i]->has_phases || v[i]->n_runs == 0)
+			continue;
+		printf("%s:\n", v[i]->name);
+		report_text_phases(stdout, v[i], &st);
+	}
 	free(v);
 }
 

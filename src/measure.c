@@ -286,8 +286,8 @@ self_cpu(void)
 }
 
 static void
-report_failure(const struct bench_cmd *c, const char *what, size_t i, size_t n,
-    const struct bench_run *run)
+report_failure(const struct measure_opts *o, const struct bench_cmd *c,
+    const char *what, size_t i, size_t n, const struct bench_run *run)
 {
 	char how[96];
 
@@ -297,8 +297,9 @@ report_failure(const struct bench_cmd *c, const char *what, size_t i, size_t n,
 		errorf("%s %zu of %zu of '%s' %s", what, i, n, c->command, how);
 	else
 		errorf("%s %zu of '%s' %s", what, i, c->command, how);
-	errorf("use --show-output or --log FILE to see its output, "
-	       "--ignore-failure to measure it anyway");
+	errorf("use %s to see its output, --ignore-failure to measure it "
+	       "anyway",
+	    o->phases != NULL ? "--log FILE" : "--show-output or --log FILE");
 }
 
 /*
@@ -393,7 +394,7 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 			continue;
 		if (report_run_failed(&run) && !o->ignore_failure) {
 			report_failure(
-			    c, "warm-up run", i + 1, o->warmup, &run);
+			    o, c, "warm-up run", i + 1, o->warmup, &run);
 			r->stop = STOP_FAILED;
 			return MEASURE_FAILED;
 		}
@@ -457,8 +458,8 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 		}
 		if (report_run_failed(&run) && !o->ignore_failure) {
 			measure_phases_collect(o, r, 0);
-			report_failure(
-			    c, "run", n + 1, n < o->runs ? o->runs : 0, &run);
+			report_failure(o, c, "run", n + 1,
+			    n < o->runs ? o->runs : 0, &run);
 			r->stop = STOP_FAILED;
 			rc = MEASURE_FAILED;
 			break;

@@ -206,11 +206,12 @@ Test(phase_scan, unusable_matches_are_counted_not_summed)
 	        "=1\n"             /* an empty name */
 	        "c\x01trl=1\n"     /* a control character */
 	        "bad\xff utf8=1\n" /* invalid UTF-8 */
-	        "big=1e999\n");    /* not finite */
+	        "big=1e999\n"      /* not finite */
+	        "long=2e12\n");    /* 2e9 s: beyond REPORT_PHASE_TIME_MAX */
 	report_phase_scan_end_stream(s);
 	cr_assert_eq(s->n, 1);
 	cr_assert_float_eq(s->sums[0].seconds, 0.001, 1e-15);
-	cr_assert_eq(s->ignored, 7);
+	cr_assert_eq(s->ignored, 8);
 	report_phase_scan_free(s);
 	report_phase_pattern_free(p);
 }
@@ -501,5 +502,62 @@ Test(phase_result, compare_shows_per_phase_deltas_by_the_one_rule)
 	report_comparison_free(c);
 	report_baseline_free(before);
 	report_baseline_free(after);
+	report_phase_pattern_free(p);
+}
+
+/* The phase table of r as text (caller frees). */
+static char *
+table(const struct bench_result *r)
+{
+	struct report_style st = {0, 0};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	cr_assert_not_null(f);
+	report_text_phases(f, r, &st);
+	fclose(f);
+	return text;
+}
+
+Test(phase_result, the_table_judges_the_coverage_and_says_when_phases_overlap)
+{
+	struct phase_pattern *p = pattern(NULL, NULL);
+	struct baseline *b = report_baseline_create();
+	struct bench_result *r = add_result(b, "x", 1, 0.1);
+	struct phase_scan *s = report_phase_scan_new(p);
+	char *text;
+
+	/* No line matched. */
+	report_phase_scan_commit(s, r, 0, 1);
+	cr_assert_eq(report_result_compute(r, 0.95, 3.5, NULL), 0);
+	text = table(r);
+	cr_assert(strstr(text, "no line matched") != NULL, "%s", text);
+	free(text);
+	/* 96 ms of 100: within 5 %. */
+	run_prints(s, r, 0, "phase=a time_ms=90\nphase=b time_ms=6\n");
+	cr_assert_eq(report_result_compute(r, 0.95, 3.5, NULL), 0);
+	text = table(r);
+	cr_assert(strstr(text, "cover 96.0 %") != NULL, "%s", text);
+	cr_assert(strstr(text, "account for it") != NULL, "%s", text);
+	cr_assert(strstr(text, "90.0 %") != NULL, "%s", text);
+	free(text);
+	report_phases_clear(r);
+	/* 94 ms: 6 % in no phase. */
+	run_prints(s, r, 0, "phase=a time_ms=94\n");
+	cr_assert_eq(report_result_compute(r, 0.95, 3.5, NULL), 0);
+	text = table(r);
+	cr_assert(strstr(text, "6.0 % is in no phase") != NULL, "%s", text);
+	free(text);
+	report_phases_clear(r);
+	/* 180 ms in 100: they ran in parallel. */
+	run_prints(s, r, 0, "phase=a time_ms=90\nphase=b time_ms=90\n");
+	cr_assert_eq(report_result_compute(r, 0.95, 3.5, NULL), 0);
+	text = table(r);
+	cr_assert(strstr(text, "add up to 180.0 %") != NULL, "%s", text);
+	cr_assert(strstr(text, "overlap") != NULL, "%s", text);
+	free(text);
+	report_phase_scan_free(s);
+	report_baseline_free(b);
 	report_phase_pattern_free(p);
 }
