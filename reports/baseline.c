@@ -101,6 +101,10 @@ report_baseline_free(struct baseline *b)
 	b->workspace = NULL;
 	free(b->settings.prebuild);
 	b->settings.prebuild = NULL;
+	free(b->settings.phase_pattern);
+	b->settings.phase_pattern = NULL;
+	free(b->settings.phase_unit);
+	b->settings.phase_unit = NULL;
 	env_clear(&b->env);
 	report_test_report_free(b->tests);
 	b->tests = NULL;

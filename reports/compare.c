@@ -286,6 +286,13 @@ compare_metric(const struct bench_result *b, const struct bench_result *a,
 	free(y);
 }
 
+/* Whether two optional strings are equal (both NULL too). */
+static int
+same_str(const char *x, const char *y)
+{
+	return x == NULL || y == NULL ? x == y : strcmp(x, y) == 0;
+}
+
 static void
 env_differences(
     struct comparison *c, const struct baseline *b, const struct baseline *a)
@@ -316,6 +323,13 @@ env_differences(
 	    b->env.cpu_cores != a->env.cpu_cores)
 		strv_addf(&c->warnings, "different core counts: %d and %d",
 		    b->env.cpu_cores, a->env.cpu_cores);
+	if (b->settings.phases && a->settings.phases &&
+	    (!same_str(b->settings.phase_pattern, a->settings.phase_pattern) ||
+	        !same_str(b->settings.phase_unit, a->settings.phase_unit)))
+		strv_addf(&c->warnings,
+		    "the phases were read with different patterns or units "
+		    "(--phases, --phase-unit): their deltas compare different "
+		    "things");
 	if (!b->complete)
 		strv_addf(&c->warnings, "%s is incomplete (interrupted)",
 		    c->before_name);

@@ -436,6 +436,32 @@ read_env(struct rd *rd, json_t *o, struct bench_env *e)
 	return 0;
 }
 
+/* settings.phases: --phases' pattern and unit (absent without it). */
+static int
+read_phase_settings(struct rd *rd, json_t *o, struct bench_settings *s)
+{
+	json_t *ph = get(rd, o, "phases", 0);
+	double unit;
+	size_t saved;
+	int rc;
+
+	if (ph == NULL || json_is_null(ph))
+		return 0;
+	if (!json_is_object(ph))
+		return rd_fail(rd, "phases", "expected an object");
+	s->phases = 1;
+	saved = path_push(rd, "phases");
+	rc = get_str(rd, ph, "pattern", 0, &s->phase_pattern);
+	if (rc == 0)
+		rc = get_str(rd, ph, "unit", 0, &s->phase_unit);
+	if (rc == 0 && s->phase_unit != NULL &&
+	    report_phase_unit_parse(
+	        s->phase_unit, strlen(s->phase_unit), &unit) < 0)
+		rc = rd_fail(rd, "unit", "not s, ms, us, \xc2\xb5s or ns");
+	path_pop(rd, saved);
+	return rc;
+}
+
 static int
 read_settings(struct rd *rd, json_t *o, struct bench_settings *s)
 {
@@ -468,6 +494,8 @@ read_settings(struct rd *rd, json_t *o, struct bench_settings *s)
 	    get_num(rd, o, "outlier_threshold", 0, &s->outlier_threshold) < 0 ||
 	    get_str(rd, o, "prebuild", 0, &s->prebuild) < 0 ||
 	    get_bool(rd, o, "ignore_failure", 0, &s->ignore_failure) < 0)
+		return -1;
+	if (read_phase_settings(rd, o, s) < 0)
 		return -1;
 	if (isnan(s->max_time))
 		s->max_time = 0;

@@ -241,6 +241,11 @@ settings_json(const struct bench_settings *s)
 	json_object_set_new(o, "prebuild", reportp_jstr(s->prebuild));
 	json_object_set_new(
 	    o, "ignore_failure", json_boolean(s->ignore_failure));
+	if (s->phases)
+		json_object_set_new(o, "phases",
+		    json_pack("{s:o, s:o}", "pattern",
+		        reportp_jstr(s->phase_pattern), "unit",
+		        reportp_jstr(s->phase_unit)));
 	return o;
 }
 

@@ -137,6 +137,9 @@ struct bench_settings {
 	double outlier_threshold;
 	char *prebuild; /* NULL when skipped */
 	int ignore_failure;
+	int phases;          /* --phases */
+	char *phase_pattern; /* --phases=PATTERN; NULL: the default */
+	char *phase_unit;    /* --phase-unit; NULL: ms (or the line's) */
 };
 
 /* One test of a test binary, as libtest's JSON reports it. */

@@ -379,6 +379,11 @@ session_open(struct session *s, struct session_opts *o, int needs_cargo)
 	b->settings.ci_level = o->m.ci_level;
 	b->settings.outlier_threshold = o->m.outlier_threshold;
 	b->settings.ignore_failure = o->m.ignore_failure;
+	b->settings.phases = o->phases;
+	if (o->phase_pattern != NULL)
+		b->settings.phase_pattern = xstrdup(o->phase_pattern);
+	if (o->phase_unit != NULL)
+		b->settings.phase_unit = xstrdup(o->phase_unit);
 
 	host_probe(&b->env);
 	host_check(&b->env);

@@ -561,3 +561,51 @@ Test(phase_result, the_table_judges_the_coverage_and_says_when_phases_overlap)
 	report_baseline_free(b);
 	report_phase_pattern_free(p);
 }
+
+Test(phase_result, the_settings_keep_the_pattern_and_compare_warns)
+{
+	struct baseline *b = report_baseline_create(), *c;
+	struct cmp_opts o = {
+	    REPORT_CMP_ALPHA, 0.1, 0, REPORT_CMP_CI, CMP_M_WALL};
+	struct comparison *cmp;
+	struct bench_error err;
+	char *text, *again;
+	size_t i, warned = 0;
+
+	cr_assert_eq(
+	    report_result_compute(add_result(b, "x", 2, 0.1), 0.95, 3.5, NULL),
+	    0);
+	b->settings.phases = 1;
+	b->settings.phase_pattern = strdup("^([a-z]+) ([0-9]+)$");
+	b->settings.phase_unit = strdup("us");
+	text = dump(b);
+	c = report_baseline_parse(text, strlen(text), &err);
+	cr_assert_not_null(c, "%s", err.text);
+	cr_assert(c->settings.phases);
+	cr_assert_str_eq(c->settings.phase_pattern, "^([a-z]+) ([0-9]+)$");
+	cr_assert_str_eq(c->settings.phase_unit, "us");
+	again = report_baseline_dump(c, &err);
+	cr_assert_str_eq(text, again);
+	cr_assert(strstr(parse_edited(text, "\"unit\": \"us\"",
+	                     "\"unit\": \"min\"", &err),
+	              "settings.phases.unit") != NULL,
+	    "%s", err.text);
+	/* The same pattern: no warning; another unit: a warning. */
+	for (i = 0; i < 2; i++) {
+		if (i == 1) {
+			free(c->settings.phase_unit);
+			c->settings.phase_unit = NULL;
+		}
+		cmp = report_compare(b, "a", c, "b", &o, NULL);
+		cr_assert_not_null(cmp);
+		warned = 0;
+		while (cmp->warnings != NULL && cmp->warnings[warned] != NULL)
+			warned++;
+		cr_assert_eq(warned, i, "%zu warnings", warned);
+		report_comparison_free(cmp);
+	}
+	free(text);
+	free(again);
+	report_baseline_free(b);
+	report_baseline_free(c);
+}
