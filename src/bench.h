@@ -250,7 +250,7 @@ void measure_phases_close(struct measure_opts *o);
  * measured run that counts, already appended to r->runs), add its phase
  * sums to r as run r->n_runs - 1; then empty the files for the next run.
  * Warns once per result when matching lines could not be used.  Does
- * nothing without --phases.
+ * nothing without --phases (or before measure_phases_open).
  */
 void measure_phases_collect(
     const struct measure_opts *o, struct bench_result *r, int keep);

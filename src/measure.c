@@ -109,7 +109,7 @@ measure_output_fds(const struct measure_opts *o, int fds[2])
 {
 	int fd = o->show_output ? -1 : o->log_fd >= 0 ? o->log_fd : o->null_fd;
 
-	if (o->phases != NULL && !o->show_output) {
+	if (o->phases != NULL && !o->show_output && o->phase_fd[1] >= 0) {
 		fds[0] = o->phase_fd[0];
 		fds[1] = o->phase_fd[1];
 	} else
@@ -176,7 +176,7 @@ measure_phases_collect(
 	off_t off;
 	int i, fd;
 
-	if (o->phases == NULL || o->show_output)
+	if (o->phases == NULL || o->show_output || o->phase_fd[1] < 0)
 		return;
 	r->has_phases = 1;
 	scan = report_phase_scan_new(o->phases);
