@@ -172,17 +172,20 @@ measure_phases_collect(
 	static char buf[65536];
 	struct phase_scan *scan;
 	uint64_t ignored = r->phase_lines_ignored;
-	ssize_t n;
+	ssize_t n = 0;
 	off_t off;
-	int i, fd;
+	int i, fd, skip;
 
 	if (o->phases == NULL || o->show_output || o->phase_fd[1] < 0)
 		return;
 	r->has_phases = 1;
 	scan = report_phase_scan_new(o->phases);
+	/* Interrupted: nothing to keep and nobody waits for a log. */
+	skip = !keep && spawn_interrupted() && o->log_fd < 0;
 	for (i = 0; i < 2; i++) {
 		fd = o->phase_fd[i];
-		for (off = 0; (n = pread(fd, buf, sizeof(buf), off)) > 0;
+		for (off = 0;
+		     !skip && (n = pread(fd, buf, sizeof(buf), off)) > 0;
 		     off += n) {
 			report_phase_scan_feed(scan, buf, (size_t)n);
 			if (o->log_fd >= 0 &&
