@@ -46,6 +46,7 @@ report_result_clear(struct bench_result *r)
 	r->runs = NULL;
 	free(r->outliers);
 	r->outliers = NULL;
+	report_phases_clear(r);
 	r->n_runs = 0;
 	r->n_outliers = 0;
 }
@@ -100,6 +101,10 @@ report_baseline_free(struct baseline *b)
 	b->workspace = NULL;
 	free(b->settings.prebuild);
 	b->settings.prebuild = NULL;
+	free(b->settings.phase_pattern);
+	b->settings.phase_pattern = NULL;
+	free(b->settings.phase_unit);
+	b->settings.phase_unit = NULL;
 	env_clear(&b->env);
 	report_test_report_free(b->tests);
 	b->tests = NULL;
@@ -178,8 +183,10 @@ report_result_compute(struct bench_result *r, double ci_level,
 	r->outliers = NULL;
 	r->n_outliers = 0;
 	memset(r->st, 0, sizeof(r->st));
-	if (r->n_runs == 0)
+	if (r->n_runs == 0) {
+		report_phases_compute(r);
 		return BENCH_OK;
+	}
 
 	x = reportp_xreallocarray(NULL, r->n_runs, sizeof(*x));
 	for (m = 0; m < METRIC_COUNT; m++) {
@@ -206,6 +213,7 @@ report_result_compute(struct bench_result *r, double ci_level,
 		free(r->outliers);
 		r->outliers = NULL;
 	}
+	report_phases_compute(r);
 out:
 	free(x);
 	return rc;

@@ -253,13 +253,32 @@ text_profile_deltas(
 	fputc('\n', f);
 }
 
+/* A row of a benchmark's table: a metric or a phase (label, w wide). */
+static void
+text_row(FILE *f, int w, const char *label, const struct cmp_metric *m,
+    const struct report_style *st)
+{
+	char a[96], b[96], r[64], p1[16], p2[16], c1[16];
+
+	fprintf(f, "  %-*s %-22s %-22s %8s  %-24s %8s %8s  %s%s%s\n", w, label,
+	    fmt_mean_sd(a, sizeof(a), &m->before, st),
+	    fmt_mean_sd(b, sizeof(b), &m->after, st),
+	    fmt_change(c1, sizeof(c1), m->change),
+	    fmt_ratio(r, sizeof(r), &m->ev),
+	    fmt_p(p1, sizeof(p1), m->welch.p, m->ev.computed),
+	    fmt_p(p2, sizeof(p2), m->mwu.p, m->ev.computed),
+	    verdict_color(st, m->dec.verdict),
+	    report_verdict_name(m->dec.verdict), reset(st));
+}
+
 /* One benchmark's section of the terminal report. */
 static void
 text_bench(FILE *f, const struct comparison *c, const struct cmp_bench *cb,
     unsigned shown, const struct report_style *st)
 {
 	const struct cmp_metric *main = &cb->m[c->opts.metric];
-	char a[96], b[96], r[64], p1[16], p2[16], c1[16], h[200], s6[160];
+	char a[96], b[96], h[200], s6[160];
+	size_t i, w = 7;
 	int k;
 
 	fprintf(f, "\n%s%s%s", st->color ? "\033[1m" : "", cb->name, reset(st));
@@ -271,19 +290,19 @@ text_bench(FILE *f, const struct comparison *c, const struct cmp_bench *cb,
 	fprintf(f, "  %-7s %-22s %-22s %8s  %-24s %8s %8s  %s\n", "metric",
 	    "before", "after", "change", "ratio [CI]", "Welch p", "MWU p",
 	    "verdict");
-	for (k = 0; k < CMP_M_COUNT; k++) {
-		const struct cmp_metric *m = &cb->m[k];
-
-		fprintf(f, "  %-7s %-22s %-22s %8s  %-24s %8s %8s  %s%s%s\n",
-		    report_measure_name((enum cmp_measure)k),
-		    fmt_mean_sd(a, sizeof(a), &m->before, st),
-		    fmt_mean_sd(b, sizeof(b), &m->after, st),
-		    fmt_change(c1, sizeof(c1), m->change),
-		    fmt_ratio(r, sizeof(r), &m->ev),
-		    fmt_p(p1, sizeof(p1), m->welch.p, m->ev.computed),
-		    fmt_p(p2, sizeof(p2), m->mwu.p, m->ev.computed),
-		    verdict_color(st, m->dec.verdict),
-		    report_verdict_name(m->dec.verdict), reset(st));
+	for (k = 0; k < CMP_M_COUNT; k++)
+		text_row(f, 7, report_measure_name((enum cmp_measure)k),
+		    &cb->m[k], st);
+	if (cb->n_phases > 0) {
+		for (i = 0; i < cb->n_phases; i++)
+			if (strlen(cb->phases[i].name) > w)
+				w = strlen(cb->phases[i].name);
+		fprintf(f, "  %-*s %-22s %-22s %8s  %-24s %8s %8s  %s\n",
+		    (int)w, "phase", "before", "after", "change", "ratio [CI]",
+		    "Welch p", "MWU p", "verdict");
+		for (i = 0; i < cb->n_phases; i++)
+			text_row(f, (int)w, cb->phases[i].name,
+			    &cb->phases[i].m, st);
 	}
 	for (k = 0; k < CMP_M_COUNT; k++) {
 		if (shown & (1u << k))
@@ -392,16 +411,44 @@ md_text(FILE *f, const char *s)
 	}
 }
 
+/* A row of the Markdown table: the benchmark's name (NULL: none), then
+   the metric (or "phase " and the phase's name), bold when it counts. */
+static void
+md_row(FILE *f, const char *bench, const char *prefix, const char *metric,
+    const struct cmp_metric *m, int bold)
+{
+	struct report_style st = {0, 1};
+	char a[96], b[96], r[64], p1[16], p2[16], c1[16];
+
+	fputs("| ", f);
+	if (bench != NULL)
+		md_code(f, bench);
+	fputs(" | ", f);
+	if (prefix != NULL) {
+		fputs(prefix, f);
+		md_code(f, metric);
+	} else
+		fputs(metric, f);
+	fprintf(f, " | %s | %s | %s | %s | %s | %s | %s%s%s |\n",
+	    fmt_mean_sd(a, sizeof(a), &m->before, &st),
+	    fmt_mean_sd(b, sizeof(b), &m->after, &st),
+	    fmt_change(c1, sizeof(c1), m->change),
+	    fmt_ratio(r, sizeof(r), &m->ev),
+	    fmt_p(p1, sizeof(p1), m->welch.p, m->ev.computed),
+	    fmt_p(p2, sizeof(p2), m->mwu.p, m->ev.computed), bold ? "**" : "",
+	    report_verdict_name(m->dec.verdict), bold ? "**" : "");
+}
+
 void
 report_comparison_markdown(
     FILE *f, const struct comparison *c, const struct cmp_gate *g)
 {
 	struct report_style st = {0, 1};
 	unsigned shown = shown_metrics(c, g);
-	char a[96], b[96], r[64], p1[16], p2[16], c1[16], ms[64], rules[300];
+	char a[96], b[96], c1[16], ms[64], rules[300];
 	char s6[160];
 	const char *sep;
-	size_t i;
+	size_t i, j;
 	int k;
 
 	fprintf(f, "### bench-tests: ");
@@ -435,28 +482,14 @@ report_comparison_markdown(
 	for (i = 0; i < c->n_benches; i++) {
 		const struct cmp_bench *cb = &c->benches[i];
 
-		for (k = 0; k < CMP_M_COUNT; k++) {
-			const struct cmp_metric *m = &cb->m[k];
-			int bold = m->dec.verdict != CMP_SAME &&
-			           (shown & (1u << k)) != 0;
-
-			fputs("| ", f);
-			if (k == 0)
-				md_code(f, cb->name);
-			fprintf(f,
-			    " | %s | %s | %s | %s | %s | %s | %s | "
-			    "%s%s%s |\n",
-			    report_measure_name((enum cmp_measure)k),
-			    fmt_mean_sd(a, sizeof(a), &m->before, &st),
-			    fmt_mean_sd(b, sizeof(b), &m->after, &st),
-			    fmt_change(c1, sizeof(c1), m->change),
-			    fmt_ratio(r, sizeof(r), &m->ev),
-			    fmt_p(p1, sizeof(p1), m->welch.p, m->ev.computed),
-			    fmt_p(p2, sizeof(p2), m->mwu.p, m->ev.computed),
-			    bold ? "**" : "",
-			    report_verdict_name(m->dec.verdict),
-			    bold ? "**" : "");
-		}
+		for (k = 0; k < CMP_M_COUNT; k++)
+			md_row(f, k == 0 ? cb->name : NULL, NULL,
+			    report_measure_name((enum cmp_measure)k), &cb->m[k],
+			    cb->m[k].dec.verdict != CMP_SAME &&
+			        (shown & (1u << k)) != 0);
+		for (j = 0; j < cb->n_phases; j++)
+			md_row(f, NULL, "phase ", cb->phases[j].name,
+			    &cb->phases[j].m, 0);
 	}
 	fprintf(f,
 	    "\nDeciding on %s time: a change is significant when the "
@@ -645,6 +678,7 @@ bench_json(const struct comparison *c, const struct cmp_bench *cb)
 {
 	const struct cmp_metric *m = &cb->m[c->opts.metric];
 	json_t *b = json_object(), *metrics;
+	size_t i;
 	int k;
 
 	json_object_set_new(b, "name", json_string(cb->name));
@@ -676,6 +710,13 @@ bench_json(const struct comparison *c, const struct cmp_bench *cb)
 		    report_measure_name((enum cmp_measure)k),
 		    metric_json(&cb->m[k]));
 	json_object_set_new(b, "metrics", metrics);
+	if (cb->phases != NULL) {
+		metrics = json_object();
+		for (i = 0; i < cb->n_phases; i++)
+			json_object_set_new(metrics, cb->phases[i].name,
+			    metric_json(&cb->phases[i].m));
+		json_object_set_new(b, "phases", metrics);
+	}
 	return b;
 }
 

@@ -286,6 +286,13 @@ compare_metric(const struct bench_result *b, const struct bench_result *a,
 	free(y);
 }
 
+/* Whether two optional strings are equal (both NULL too). */
+static int
+same_str(const char *x, const char *y)
+{
+	return x == NULL || y == NULL ? x == y : strcmp(x, y) == 0;
+}
+
 static void
 env_differences(
     struct comparison *c, const struct baseline *b, const struct baseline *a)
@@ -316,6 +323,13 @@ env_differences(
 	    b->env.cpu_cores != a->env.cpu_cores)
 		strv_addf(&c->warnings, "different core counts: %d and %d",
 		    b->env.cpu_cores, a->env.cpu_cores);
+	if (b->settings.phases && a->settings.phases &&
+	    (!same_str(b->settings.phase_pattern, a->settings.phase_pattern) ||
+	        !same_str(b->settings.phase_unit, a->settings.phase_unit)))
+		strv_addf(&c->warnings,
+		    "the phases were read with different patterns or units "
+		    "(--phases, --phase-unit): their deltas compare different "
+		    "things");
 	if (!b->complete)
 		strv_addf(&c->warnings, "%s is incomplete (interrupted)",
 		    c->before_name);
@@ -392,6 +406,47 @@ compare_profiles(struct comparison *c, const struct prof_section *b,
 }
 
 /* Compare benchmark rb with ra into a new entry of c. */
+static const struct bench_phase *
+find_phase(const struct bench_result *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_phases; i++)
+		if (strcmp(r->phases[i].name, name) == 0)
+			return &r->phases[i];
+	return NULL;
+}
+
+/* The phases of either side, each compared as a metric is. */
+static void
+compare_phases(struct cmp_bench *cb, const struct bench_result *rb,
+    const struct bench_result *ra, const struct cmp_opts *opts)
+{
+	const struct bench_phase *pb, *pa;
+	const char *name;
+	size_t i;
+
+	if (!rb->has_phases && !ra->has_phases)
+		return;
+	cb->phases = reportp_xcalloc(
+	    rb->n_phases + ra->n_phases + 1, sizeof(*cb->phases));
+	for (i = 0; i < rb->n_phases + ra->n_phases; i++) {
+		name = i < rb->n_phases ? rb->phases[i].name
+		                        : ra->phases[i - rb->n_phases].name;
+		if (i >= rb->n_phases && find_phase(rb, name) != NULL)
+			continue;
+		pb = find_phase(rb, name);
+		pa = find_phase(ra, name);
+		cb->phases[cb->n_phases].name = reportp_xstrdup(name);
+		report_compare_samples(pb != NULL ? pb->per_run : NULL,
+		    pb != NULL ? pb->n_per_run : 0,
+		    pa != NULL ? pa->per_run : NULL,
+		    pa != NULL ? pa->n_per_run : 0, opts,
+		    &cb->phases[cb->n_phases].m);
+		cb->n_phases++;
+	}
+}
+
 static void
 compare_bench(struct comparison *c, const struct bench_result *rb,
     const struct bench_result *ra, const struct cmp_opts *opts)
@@ -406,6 +461,7 @@ compare_bench(struct comparison *c, const struct bench_result *rb,
 		cb->after_name = reportp_xstrdup(ra->name);
 	for (k = 0; k < CMP_M_COUNT; k++)
 		compare_metric(rb, ra, (enum cmp_measure)k, opts, &cb->m[k]);
+	compare_phases(cb, rb, ra, opts);
 	cb->verdict = cb->m[opts->metric].dec.verdict;
 	if (cb->verdict == CMP_FASTER)
 		c->n_faster++;
@@ -492,13 +548,16 @@ report_compare(const struct baseline *before, const char *before_name,
 void
 report_comparison_free(struct comparison *c)
 {
-	size_t i;
+	size_t i, j;
 
 	if (c == NULL)
 		return;
 	for (i = 0; i < c->n_benches; i++) {
 		free(c->benches[i].name);
 		free(c->benches[i].after_name);
+		for (j = 0; j < c->benches[i].n_phases; j++)
+			free(c->benches[i].phases[j].name);
+		free(c->benches[i].phases);
 	}
 	for (i = 0; i < c->n_units; i++)
 		free(c->units[i].name);

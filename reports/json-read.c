@@ -213,6 +213,81 @@ read_run(struct rd *rd, json_t *o, struct bench_run *r)
 	return get_bool(rd, o, "timed_out", 0, &r->timed_out);
 }
 
+/*
+ * The phases of a result (after its runs): every phase has a time per run,
+ * each a finite number >= 0; mean and stddev are recomputed.
+ */
+static int
+read_phases(struct rd *rd, json_t *o, struct bench_result *r)
+{
+	json_t *phases, *p, *a, *e;
+	const char *name;
+	struct bench_phase *ph;
+	double cov = NAN;
+	size_t saved, i;
+	int64_t v;
+	int rc = 0;
+
+	phases = get(rd, o, "phases", 0);
+	if (phases == NULL || json_is_null(phases))
+		return 0;
+	if (!json_is_object(phases))
+		return rd_fail(rd, "phases", "expected an object");
+	if (json_object_size(phases) > REPORT_PHASES_MAX)
+		return rd_fail(rd, "phases", "too many phases");
+	if (get_num(rd, o, "phase_coverage", 0, &cov) < 0)
+		return -1;
+	r->has_phases = 1;
+	r->phases =
+	    reportp_xcalloc(json_object_size(phases) + 1, sizeof(*r->phases));
+	json_object_foreach(phases, name, p)
+	{
+		saved = path_push(rd, "phases");
+		if (!report_phase_name_valid(name, strlen(name)))
+			rc = rd_fail(rd, NULL,
+			    "a phase name must be 1 to 200 bytes without "
+			    "control characters");
+		path_pop(rd, saved);
+		if (rc < 0)
+			return -1;
+		saved = path_push(rd, "phases[\"%.40s\"]", name);
+		ph = &r->phases[r->n_phases++];
+		ph->name = reportp_xstrdup(name);
+		a = NULL;
+		if (!json_is_object(p))
+			rc = rd_fail(rd, NULL, "expected an object");
+		else if ((a = get(rd, p, "per_run", 1)) == NULL)
+			rc = -1;
+		else if (!json_is_array(a) || json_array_size(a) != r->n_runs)
+			rc = rd_fail(rd, "per_run",
+			    "expected an array of a time per run");
+		if (rc == 0) {
+			ph->per_run = reportp_xcalloc(
+			    r->n_runs + 1, sizeof(*ph->per_run));
+			json_array_foreach(a, i, e)
+			{
+				if (!json_is_number(e) ||
+				    !isfinite(json_number_value(e)) ||
+				    json_number_value(e) < 0) {
+					rc = rd_fail(rd, "per_run",
+					    "expected times of 0 or more");
+					break;
+				}
+				ph->per_run[ph->n_per_run++] =
+				    json_number_value(e);
+			}
+		}
+		v = 0;
+		if (rc == 0 && get_int(rd, p, "count", 1, 0, INT64_MAX, &v) < 0)
+			rc = -1;
+		ph->count = (uint64_t)v;
+		path_pop(rd, saved);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 read_result(struct rd *rd, json_t *o, struct bench_result *r)
 {
@@ -255,6 +330,8 @@ read_result(struct rd *rd, json_t *o, struct bench_result *r)
 			return -1;
 		r->n_runs++;
 	}
+	if (read_phases(rd, o, r) < 0)
+		return -1;
 
 	r->converged = 0;
 	r->stop = STOP_NONE;
@@ -359,6 +436,32 @@ read_env(struct rd *rd, json_t *o, struct bench_env *e)
 	return 0;
 }
 
+/* settings.phases: --phases' pattern and unit (absent without it). */
+static int
+read_phase_settings(struct rd *rd, json_t *o, struct bench_settings *s)
+{
+	json_t *ph = get(rd, o, "phases", 0);
+	double unit;
+	size_t saved;
+	int rc;
+
+	if (ph == NULL || json_is_null(ph))
+		return 0;
+	if (!json_is_object(ph))
+		return rd_fail(rd, "phases", "expected an object");
+	s->phases = 1;
+	saved = path_push(rd, "phases");
+	rc = get_str(rd, ph, "pattern", 0, &s->phase_pattern);
+	if (rc == 0)
+		rc = get_str(rd, ph, "unit", 0, &s->phase_unit);
+	if (rc == 0 && s->phase_unit != NULL &&
+	    report_phase_unit_parse(
+	        s->phase_unit, strlen(s->phase_unit), &unit) < 0)
+		rc = rd_fail(rd, "unit", "not s, ms, us, \xc2\xb5s or ns");
+	path_pop(rd, saved);
+	return rc;
+}
+
 static int
 read_settings(struct rd *rd, json_t *o, struct bench_settings *s)
 {
@@ -391,6 +494,8 @@ read_settings(struct rd *rd, json_t *o, struct bench_settings *s)
 	    get_num(rd, o, "outlier_threshold", 0, &s->outlier_threshold) < 0 ||
 	    get_str(rd, o, "prebuild", 0, &s->prebuild) < 0 ||
 	    get_bool(rd, o, "ignore_failure", 0, &s->ignore_failure) < 0)
+		return -1;
+	if (read_phase_settings(rd, o, s) < 0)
 		return -1;
 	if (isnan(s->max_time))
 		s->max_time = 0;

@@ -78,6 +78,31 @@ run_json(const struct bench_run *r)
 	return o;
 }
 
+/* The phases of a result, by name in their order (--phases). */
+static json_t *
+phases_json(const struct bench_result *r)
+{
+	const struct bench_phase *ph;
+	json_t *o, *p, *a;
+	size_t i, j;
+
+	o = json_object();
+	for (i = 0; i < r->n_phases; i++) {
+		ph = &r->phases[i];
+		p = json_object();
+		json_object_set_new(p, "mean", reportp_jreal(ph->mean));
+		json_object_set_new(p, "stddev", reportp_jreal(ph->stddev));
+		a = json_array();
+		for (j = 0; j < ph->n_per_run; j++)
+			json_array_append_new(a, reportp_jreal(ph->per_run[j]));
+		json_object_set_new(p, "per_run", a);
+		json_object_set_new(
+		    p, "count", json_integer((json_int_t)ph->count));
+		json_object_set_new(o, ph->name, p);
+	}
+	return o;
+}
+
 static json_t *
 result_json(const struct bench_result *r)
 {
@@ -147,6 +172,11 @@ result_json(const struct bench_result *r)
 	json_object_set_new(o, "outliers", a);
 	json_object_set_new(
 	    o, "harness_cpu_per_run", reportp_jreal(r->harness_cpu));
+	if (r->has_phases) {
+		json_object_set_new(o, "phases", phases_json(r));
+		json_object_set_new(
+		    o, "phase_coverage", reportp_jreal(r->phase_coverage));
+	}
 	a = json_array();
 	for (i = 0; i < r->n_runs; i++)
 		json_array_append_new(a, run_json(&r->runs[i]));
@@ -211,6 +241,11 @@ settings_json(const struct bench_settings *s)
 	json_object_set_new(o, "prebuild", reportp_jstr(s->prebuild));
 	json_object_set_new(
 	    o, "ignore_failure", json_boolean(s->ignore_failure));
+	if (s->phases)
+		json_object_set_new(o, "phases",
+		    json_pack("{s:o, s:o}", "pattern",
+		        reportp_jstr(s->phase_pattern), "unit",
+		        reportp_jstr(s->phase_unit)));
 	return o;
 }
 

@@ -65,6 +65,16 @@ enum bench_stop {
 	STOP_NONE         /* not measured (yet) */
 };
 
+/* One phase of a benchmark (--phases): its time in each measured run. */
+struct bench_phase {
+	char *name;
+	double *per_run;  /* seconds; 0 in a run that printed none of it */
+	size_t n_per_run; /* = the result's n_runs */
+	uint64_t count;   /* the lines it was summed from, over all runs */
+	double mean;      /* of per_run (report_phases_compute) */
+	double stddev;    /* NAN below 2 runs */
+};
+
 /* One benchmark: a command and its measured runs. */
 struct bench_result {
 	char *name;    /* display name, unique in the baseline */
@@ -85,6 +95,13 @@ struct bench_result {
 	                           0 or NAN for the CV rule */
 	double measure_seconds; /* wall time of warm-ups and runs */
 	double harness_cpu; /* bench-tests' own CPU seconds per measured run */
+	int has_phases;     /* measured with --phases (phases may be none) */
+	struct bench_phase *phases; /* in the order they first appeared */
+	size_t n_phases;
+	double phase_coverage;        /* sum of the phase means / the wall mean;
+	                                 NAN without phases or runs */
+	uint64_t phase_lines_ignored; /* matching lines that could not be used
+	                                 (not stored in baselines) */
 };
 
 /* Facts about the machine and toolchain, recorded with every baseline. */
@@ -120,6 +137,9 @@ struct bench_settings {
 	double outlier_threshold;
 	char *prebuild; /* NULL when skipped */
 	int ignore_failure;
+	int phases;          /* --phases */
+	char *phase_pattern; /* --phases=PATTERN; NULL: the default */
+	char *phase_unit;    /* --phase-unit; NULL: ms (or the line's) */
 };
 
 /* One test of a test binary, as libtest's JSON reports it. */
@@ -519,6 +539,13 @@ struct cmp_metric {
 	struct cmp_decision dec;
 };
 
+/* A phase (--phases) of a benchmark in either baseline: its per-run times
+   compared by report_compare_samples (missing on the side without it). */
+struct cmp_phase {
+	char *name;
+	struct cmp_metric m;
+};
+
 /* One benchmark present in both baselines. */
 struct cmp_bench {
 	char *name;
@@ -531,6 +558,9 @@ struct cmp_bench {
 	double rel_diff;  /* |after - before| / before of the wall mean */
 	int reproducible; /* rel_diff <= the reproducibility threshold */
 	int target_met;   /* after wall mean <= target */
+	struct cmp_phase *phases; /* before's order, then those new after;
+	                             they inform, the verdict is the metric's */
+	size_t n_phases;
 };
 
 struct cmp_opts {
@@ -773,6 +803,14 @@ const char *report_fmt_bytes(char *buf, size_t size, double bytes);
 void report_text_result(FILE *f, const struct bench_result *r, size_t idx,
     const struct report_style *style);
 
+/*
+ * --phases: r's phase table (mean, spread, share of the wall time) and
+ * whether the phases cover the wall time within
+ * REPORT_PHASE_COVERAGE_TOLERANCE (part of report_text_result).
+ */
+void report_text_phases(
+    FILE *f, const struct bench_result *r, const struct report_style *style);
+
 /* export.c */
 
 /* The formats of bench-tests export. */
@@ -795,6 +833,72 @@ const char *report_export_format_name(enum report_export_format fmt);
  */
 char *report_export(const struct baseline *b, enum report_export_format fmt,
     struct bench_error *err);
+
+/* phases.c: the phase timings a command prints (--phases). */
+
+#define REPORT_PHASES_MAX     1000  /* names kept per benchmark */
+#define REPORT_PHASE_NAME_MAX 200   /* bytes of a name */
+#define REPORT_PHASE_LINE_MAX 65536 /* bytes of a line looked at */
+#define REPORT_PHASE_TIME_MAX 1e9   /* seconds a line may report */
+/* The coverage the seeds ask of phases: within 5 % of the wall time. */
+#define REPORT_PHASE_COVERAGE_TOLERANCE 0.05
+
+struct phase_pattern;
+/*
+ * Compile a pattern: a POSIX extended regular expression whose group 1 is
+ * the phase's name and group 2 its time, group 3 (if any) the unit (s, ms,
+ * us, µs or ns); without it the time is in unit (NULL: ms).  NULL pattern:
+ * the default, `phase=NAME time_ms=N` (or time_us=, time_s=) anywhere in a
+ * line.  Returns 0 and *out (free with report_phase_pattern_free), or
+ * BENCH_ERR_INVALID with err filled.
+ */
+int report_phase_pattern_new(const char *pattern, const char *unit,
+    struct phase_pattern **out, struct bench_error *err);
+void report_phase_pattern_free(struct phase_pattern *p);
+/* Seconds per unit of a unit's name (len bytes): 0, or -1 if unknown. */
+int report_phase_unit_parse(const char *s, size_t len, double *out);
+/* 1 when s (len bytes) can name a phase: 1 to REPORT_PHASE_NAME_MAX bytes of
+   UTF-8 without control characters. */
+int report_phase_name_valid(const char *s, size_t len);
+
+/* One phase's sum in one run. */
+struct phase_sum {
+	char *name;
+	double seconds;
+	uint64_t lines;
+};
+
+/* The phase sums of one run, fed its output a chunk at a time. */
+struct phase_scan {
+	const struct phase_pattern *pattern;
+	struct phase_sum *sums; /* in the order of appearance */
+	size_t n;
+	size_t cap;
+	size_t max_names; /* REPORT_PHASES_MAX */
+	uint64_t ignored; /* matching lines whose name or time was unusable */
+	char *line;       /* the line being assembled */
+	size_t len;
+	int skipping; /* the rest of a line too long to look at */
+};
+
+struct phase_scan *report_phase_scan_new(const struct phase_pattern *p);
+void report_phase_scan_free(struct phase_scan *s);
+/* Feed n bytes of output (any split: lines are assembled). */
+void report_phase_scan_feed(struct phase_scan *s, const char *buf, size_t n);
+/* The end of one stream (stdout, then stderr): its last line counts. */
+void report_phase_scan_end_stream(struct phase_scan *s);
+/*
+ * The end of a run: when keep, its sums become the value of every phase of
+ * r for run (0-based, the run's index in r->runs; phases new in this run
+ * get 0 for the runs before), and r->has_phases is set.  The scan is
+ * emptied for the next run either way.
+ */
+void report_phase_scan_commit(
+    struct phase_scan *s, struct bench_result *r, size_t run, int keep);
+/* Compute the phases' mean and stddev and r's phase_coverage (after r->st). */
+void report_phases_compute(struct bench_result *r);
+/* Free r's phases. */
+void report_phases_clear(struct bench_result *r);
 
 /* flame.c: bench-tests flame's report (reports/flame-schema.md), from the
    struct flame_report of the flame library (src/flame/flame.h). */

@@ -78,6 +78,75 @@ stop_text(const struct bench_result *r)
 	return "not measured";
 }
 
+/* The phases shown, in their order; the rest are counted. */
+#define TEXT_PHASES_SHOWN 30
+
+/* --phases: the phase table with shares and the coverage check. */
+void
+report_text_phases(
+    FILE *f, const struct bench_result *r, const struct report_style *style)
+{
+	const char *pm = style->unicode ? "±" : "+-";
+	const double tol = REPORT_PHASE_COVERAGE_TOLERANCE;
+	double wall = r->st[METRIC_WALL].mean, cov = r->phase_coverage;
+	char a[32], b[32];
+	size_t i, n, w = 5;
+
+	if (r->n_phases == 0) {
+		fprintf(f,
+		    "  Phases:              %sno line matched the "
+		    "pattern%s\n",
+		    col(style, C_YELLOW), col(style, C_RESET));
+		return;
+	}
+	n = r->n_phases < TEXT_PHASES_SHOWN ? r->n_phases : TEXT_PHASES_SHOWN;
+	for (i = 0; i < n; i++)
+		if (strlen(r->phases[i].name) > w)
+			w = strlen(r->phases[i].name);
+	if (w > 40)
+		w = 40;
+	fprintf(
+	    f, "  Phases (mean %s sd per run, share of the wall time):\n", pm);
+	for (i = 0; i < n; i++) {
+		const struct bench_phase *ph = &r->phases[i];
+
+		report_fmt_time(a, sizeof(a), ph->mean, 0, style);
+		if (isnan(ph->stddev))
+			snprintf(b, sizeof(b), "n/a");
+		else
+			report_fmt_time(
+			    b, sizeof(b), ph->stddev, ph->mean, style);
+		fprintf(f, "    %-*.*s %10s %s %-10s %5.1f %%\n", (int)w,
+		    (int)w, ph->name, a, pm, b,
+		    wall > 0 ? 100 * ph->mean / wall : NAN);
+	}
+	if (r->n_phases > n)
+		fprintf(f, "    ... and %zu more phases (all in the JSON)\n",
+		    r->n_phases - n);
+	if (isnan(cov))
+		return;
+	if (cov > 1 + tol)
+		fprintf(f,
+		    "  Phases add up to %s%.1f %%%s of the wall time: they "
+		    "overlap (run in parallel), so the shares are not parts of "
+		    "a whole and the %.0f %% rule cannot judge them\n",
+		    col(style, C_CYAN), 100 * cov, col(style, C_RESET),
+		    100 * tol);
+	else if (cov >= 1 - tol)
+		fprintf(f,
+		    "  Phases cover %s%.1f %%%s of the wall time: within %.0f "
+		    "%%, they account for it\n",
+		    col(style, C_GREEN), 100 * cov, col(style, C_RESET),
+		    100 * tol);
+	else
+		fprintf(f,
+		    "  Phases cover %s%.1f %%%s of the wall time: %.1f %% is "
+		    "in "
+		    "no phase, more than the %.0f %% the plan allows\n",
+		    col(style, C_YELLOW), 100 * cov, col(style, C_RESET),
+		    100 * (1 - cov), 100 * tol);
+}
+
 void
 report_text_result(FILE *f, const struct bench_result *r, size_t idx,
     const struct report_style *style)
@@ -181,4 +250,6 @@ report_text_result(FILE *f, const struct bench_result *r, size_t idx,
 			        r->runs[r->outliers[i]].wall, unit, style));
 		fprintf(f, "%s\n", r->n_outliers > 8 ? " ..." : "");
 	}
+	if (r->has_phases)
+		report_text_phases(f, r, style);
 }

@@ -201,6 +201,10 @@ struct measure_opts {
 	int show_output;
 	int log_fd;  /* -1 = none */
 	int null_fd; /* /dev/null, opened once */
+	/* --phases: the pattern (NULL: off) and the files a run's stdout
+	   and stderr go to (measure_phases_open), read after each run. */
+	const struct phase_pattern *phases;
+	int phase_fd[2];
 };
 
 /* What to measure. */
@@ -227,6 +231,30 @@ enum measure_status {
 int measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
     struct bench_result *r);
 /*
+ * The descriptors a measured run's stdout and stderr go to: -1 (the
+ * terminal) with --show-output, the --phases files, the log, or /dev/null.
+ * Every loop that measures spawns its runs with these.
+ */
+void measure_output_fds(const struct measure_opts *o, int fds[2]);
+/*
+ * With --phases, create the two files a run's output goes to (unlinked
+ * temporaries) into o->phase_fd; 0, or -1 after an error message.
+ */
+int measure_phases_open(struct measure_opts *o);
+/* Close them (when open). */
+void measure_phases_close(struct measure_opts *o);
+/*
+ * After every run of r's command (warm-ups and discarded runs too), and
+ * never while one runs: with --phases, read what the run printed (stdout,
+ * then stderr, a chunk at a time), copy it to the --log, and, when keep (a
+ * measured run that counts, already appended to r->runs), add its phase
+ * sums to r as run r->n_runs - 1; then empty the files for the next run.
+ * Warns once per result when matching lines could not be used.  Does
+ * nothing without --phases (or before measure_phases_open).
+ */
+void measure_phases_collect(
+    const struct measure_opts *o, struct bench_result *r, int keep);
+/*
  * Run the pre-build command (argv) in dir with its output kept aside; on
  * failure print the end of its output.  Returns 0, MEASURE_FAILED,
  * MEASURE_INTERRUPTED or MEASURE_SPAWN_ERROR.
@@ -246,7 +274,11 @@ struct session_opts {
 	int no_prebuild;
 	int quiet;
 	int max_runs_given;
-	struct post_opts post; /* --post and the server options */
+	int phases;                    /* --phases */
+	const char *phase_pattern;     /* --phases=PATTERN, or NULL */
+	const char *phase_unit;        /* --phase-unit */
+	struct phase_pattern *pattern; /* compiled by session_opts_check */
+	struct post_opts post;         /* --post and the server options */
 };
 
 struct session {

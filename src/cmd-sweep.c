@@ -210,7 +210,7 @@ print_table(const struct baseline *b, const struct bench_result *whole)
 	const struct bench_result **v;
 	char m[32], d[32], u[32], s[32];
 	double total = 0, sum = 0;
-	size_t i, w = 16;
+	size_t i, n, w = 16;
 
 	v = xcalloc(b->n_results + 1, sizeof(*v));
 	for (i = 0; i < b->n_results; i++) {
@@ -257,6 +257,18 @@ print_table(const struct baseline *b, const struct bench_result *whole)
 		    (int)w, "sum of the parts",
 		    report_fmt_time(m, sizeof(m), sum, 0, &st), 34, "",
 		    100 * sum / total);
+	/* --phases: each benchmark's phases, in the table's order. */
+	for (i = 0, n = 0; i < b->n_results; i++)
+		n += v[i]->n_phases > 0;
+	for (i = 0; i < b->n_results && n > 0; i++) {
+		if (!v[i]->has_phases || v[i]->n_runs == 0)
+			continue;
+		printf("%s:\n", v[i]->name);
+		report_text_phases(stdout, v[i], &st);
+	}
+	if (n == 0 && b->n_results > 0 && v[0]->has_phases)
+		printf(
+		    "Phases: no line of any benchmark matched the pattern\n");
 	free(v);
 }
 

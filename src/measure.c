@@ -18,6 +18,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,17 +104,128 @@ log_separator(const struct measure_opts *o, const char *what, size_t i,
 	free(line);
 }
 
+void
+measure_output_fds(const struct measure_opts *o, int fds[2])
+{
+	int fd = o->show_output ? -1 : o->log_fd >= 0 ? o->log_fd : o->null_fd;
+
+	if (o->phases != NULL && !o->show_output && o->phase_fd[1] >= 0) {
+		fds[0] = o->phase_fd[0];
+		fds[1] = o->phase_fd[1];
+	} else
+		fds[0] = fds[1] = fd;
+}
+
+/* An unlinked temporary file for appending, in $TMPDIR or /tmp. */
+static int
+temp_file(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path = NULL;
+	int fd;
+
+	if (dir == NULL || dir[0] != '/')
+		dir = "/tmp";
+	xasprintf(&path, "%s/bench-tests-output.XXXXXX", dir);
+	fd = mkostemp(path, O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		errorf("cannot create a temporary file in %s: %s", dir,
+		    strerror(errno));
+	else
+		unlink(path);
+	free(path);
+	return fd;
+}
+
+int
+measure_phases_open(struct measure_opts *o)
+{
+	o->phase_fd[0] = o->phase_fd[1] = -1;
+	if (o->phases == NULL)
+		return 0;
+	o->phase_fd[0] = temp_file();
+	if (o->phase_fd[0] >= 0)
+		o->phase_fd[1] = temp_file();
+	if (o->phase_fd[1] < 0) {
+		measure_phases_close(o);
+		return -1;
+	}
+	return 0;
+}
+
+void
+measure_phases_close(struct measure_opts *o)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (o->phase_fd[i] >= 0)
+			close(o->phase_fd[i]);
+		o->phase_fd[i] = -1;
+	}
+}
+
+void
+measure_phases_collect(
+    const struct measure_opts *o, struct bench_result *r, int keep)
+{
+	static char buf[65536];
+	struct phase_scan *scan;
+	uint64_t ignored = r->phase_lines_ignored;
+	ssize_t n = 0;
+	off_t off;
+	int i, fd, skip;
+
+	if (o->phases == NULL || o->show_output || o->phase_fd[1] < 0)
+		return;
+	r->has_phases = 1;
+	scan = report_phase_scan_new(o->phases);
+	/* Interrupted: nothing to keep and nobody waits for a log. */
+	skip = !keep && spawn_interrupted() && o->log_fd < 0;
+	for (i = 0; i < 2; i++) {
+		fd = o->phase_fd[i];
+		for (off = 0;
+		     !skip && (n = pread(fd, buf, sizeof(buf), off)) > 0;
+		     off += n) {
+			report_phase_scan_feed(scan, buf, (size_t)n);
+			if (o->log_fd >= 0 &&
+			    write(o->log_fd, buf, (size_t)n) != n) {
+				/* A full disk costs the log, not the run. */
+			}
+		}
+		if (n < 0)
+			warnf("cannot read the output of '%s': %s", r->name,
+			    strerror(errno));
+		report_phase_scan_end_stream(scan);
+		if (ftruncate(fd, 0) != 0 || lseek(fd, 0, SEEK_SET) < 0)
+			fatalx(BENCH_EXIT_USAGE,
+			    "cannot empty the temporary output file: %s",
+			    strerror(errno));
+	}
+	report_phase_scan_commit(
+	    scan, r, r->n_runs > 0 ? r->n_runs - 1 : 0, keep && r->n_runs > 0);
+	report_phase_scan_free(scan);
+	if (ignored == 0 && r->phase_lines_ignored > 0) {
+		term_progress_clear();
+		warnf("'%s' printed phase lines that could not be used (a name "
+		      "that is not printable UTF-8 or longer than %d bytes, a "
+		      "time that is not a number, an unknown unit, or more "
+		      "than %d phases): ignored",
+		    r->name, REPORT_PHASE_NAME_MAX, REPORT_PHASES_MAX);
+	}
+}
+
 /* One run of c; returns spawn_run's result. */
 static int
 one_run(const struct measure_opts *o, const struct bench_cmd *c,
     struct progress *p, struct bench_run *run, struct spawn_note *note)
 {
-	int fd = o->show_output ? -1 : o->log_fd >= 0 ? o->log_fd : o->null_fd;
+	int fds[2];
 	struct spawn_opts so = {
 	    .argv = c->argv,
 	    .dir = c->dir,
-	    .out_fd = fd,
-	    .err_fd = fd,
+	    .out_fd = -1,
+	    .err_fd = -1,
 	    .timeout = o->timeout,
 	    .tick = term.tty ? TICK_SECONDS : 0,
 	    .on_tick = on_tick,
@@ -121,6 +233,9 @@ one_run(const struct measure_opts *o, const struct bench_cmd *c,
 	    .note = note,
 	};
 
+	measure_output_fds(o, fds);
+	so.out_fd = fds[0];
+	so.err_fd = fds[1];
 	p->run_start = spawn_now();
 	draw(p, 0);
 	return spawn_run(&so, run);
@@ -174,8 +289,8 @@ self_cpu(void)
 }
 
 static void
-report_failure(const struct bench_cmd *c, const char *what, size_t i, size_t n,
-    const struct bench_run *run)
+report_failure(const struct measure_opts *o, const struct bench_cmd *c,
+    const char *what, size_t i, size_t n, const struct bench_run *run)
 {
 	char how[96];
 
@@ -185,8 +300,9 @@ report_failure(const struct bench_cmd *c, const char *what, size_t i, size_t n,
 		errorf("%s %zu of %zu of '%s' %s", what, i, n, c->command, how);
 	else
 		errorf("%s %zu of '%s' %s", what, i, c->command, how);
-	errorf("use --show-output or --log FILE to see its output, "
-	       "--ignore-failure to measure it anyway");
+	errorf("use %s to see its output, --ignore-failure to measure it "
+	       "anyway",
+	    o->phases != NULL ? "--log FILE" : "--show-output or --log FILE");
 }
 
 /*
@@ -271,6 +387,7 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 			    "cannot run '%s': %s", c->argv[0], strerror(errno));
 			return MEASURE_SPAWN_ERROR;
 		}
+		measure_phases_collect(o, r, 0);
 		if (spawn_interrupted()) {
 			r->stop = STOP_INTERRUPTED;
 			rc = MEASURE_INTERRUPTED;
@@ -280,7 +397,7 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 			continue;
 		if (report_run_failed(&run) && !o->ignore_failure) {
 			report_failure(
-			    c, "warm-up run", i + 1, o->warmup, &run);
+			    o, c, "warm-up run", i + 1, o->warmup, &run);
 			r->stop = STOP_FAILED;
 			return MEASURE_FAILED;
 		}
@@ -333,15 +450,19 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 		}
 		if (spawn_interrupted()) {
 			/* The run was cut short: it does not count. */
+			measure_phases_collect(o, r, 0);
 			r->stop = STOP_INTERRUPTED;
 			rc = MEASURE_INTERRUPTED;
 			break;
 		}
-		if (after_run(c, "run", n + 1, &note, &warned))
+		if (after_run(c, "run", n + 1, &note, &warned)) {
+			measure_phases_collect(o, r, 0);
 			continue;
+		}
 		if (report_run_failed(&run) && !o->ignore_failure) {
-			report_failure(
-			    c, "run", n + 1, n < o->runs ? o->runs : 0, &run);
+			measure_phases_collect(o, r, 0);
+			report_failure(o, c, "run", n + 1,
+			    n < o->runs ? o->runs : 0, &run);
 			r->stop = STOP_FAILED;
 			rc = MEASURE_FAILED;
 			break;
@@ -351,6 +472,7 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 			r->runs = xreallocarray(r->runs, cap, sizeof(*r->runs));
 		}
 		r->runs[r->n_runs++] = run;
+		measure_phases_collect(o, r, 1);
 		/* Welford's update of the mean and variance of wall time. */
 		delta = run.wall - mean;
 		mean += delta / (double)r->n_runs;
@@ -411,6 +533,7 @@ measure_prebuild(const struct measure_opts *o, char *const *argv,
 		po.timeout = 0;
 		po.show_output = o->show_output;
 		po.log_fd = fd;
+		po.phases = NULL;
 		if (one_run(&po, &c, &p, &run, &note) != 0) {
 			term_progress_clear();
 			errorf("cannot run the pre-build '%s': %s", display,

@@ -35,6 +35,8 @@ enum {
 	OPT_NO_QUIET,
 	OPT_NO_SHOW_OUTPUT,
 	OPT_OUTLIER,
+	OPT_PHASE_UNIT,
+	OPT_PHASES,
 	OPT_PREBUILD,
 	OPT_SHOW_OUTPUT,
 	OPT_TIMEOUT,
@@ -56,6 +58,8 @@ const struct option session_options[] = {
     {"no-show-output", no_argument, NULL, OPT_NO_SHOW_OUTPUT},
     {"outlier-threshold", required_argument, NULL, OPT_OUTLIER},
     {"output", required_argument, NULL, 'o'},
+    {"phase-unit", required_argument, NULL, OPT_PHASE_UNIT},
+    {"phases", optional_argument, NULL, OPT_PHASES},
     {"prebuild", required_argument, NULL, OPT_PREBUILD},
     {"quiet", no_argument, NULL, 'q'},
     {"runs", required_argument, NULL, 'r'},
@@ -92,6 +96,13 @@ const char *const session_usage[] = {
     "      --ignore-failure    keep measuring when the command fails",
     "      --show-output       let the command write to the terminal",
     "      --log FILE          append the command's output to FILE",
+    "      --phases[=PATTERN]  sum the phase times the command prints, per",
+    "                          run: lines with phase=NAME time_ms=N (or",
+    "                          time_us=, time_s=), or PATTERN, an extended",
+    "                          regex: group 1 the name, group 2 the time,",
+    "                          group 3 (if any) its unit (s, ms, us, ns)",
+    "      --phase-unit UNIT   the time's unit when PATTERN has no group 3",
+    "                          (default ms)",
     "  -o, --output FILE       write the baseline JSON to FILE, atomically",
     "  -l, --label NAME        a label stored in the baseline (e.g. "
     "nightly)",
@@ -120,6 +131,7 @@ session_opts_init(struct session_opts *o)
 	o->m.outlier_threshold = STATS_OUTLIER_THRESHOLD;
 	o->m.log_fd = -1;
 	o->m.null_fd = -1;
+	o->m.phase_fd[0] = o->m.phase_fd[1] = -1;
 	o->workspace = ".";
 	post_opts_init(&o->post);
 	o->post.http.interrupted = spawn_interrupted;
@@ -198,6 +210,13 @@ session_option(struct session_opts *o, const char *cmd, int c, char *arg)
 		o->no_prebuild = 1;
 		o->prebuild = NULL;
 		break;
+	case OPT_PHASES:
+		o->phases = 1;
+		o->phase_pattern = arg;
+		break;
+	case OPT_PHASE_UNIT:
+		o->phase_unit = arg;
+		break;
 	case OPT_PREBUILD:
 		o->prebuild = arg;
 		o->no_prebuild = 0;
@@ -247,6 +266,29 @@ session_opts_check(struct session_opts *o, const char *cmd)
 		cmd_usage_error(cmd,
 		    "--show-output and --log cannot be combined (bench-tests "
 		    "never reads the command's output while it runs)");
+	if (o->phase_unit != NULL && !o->phases)
+		cmd_usage_error(cmd, "--phase-unit needs --phases");
+	if (o->phases) {
+		struct bench_error err;
+
+		if (o->m.show_output)
+			cmd_usage_error(cmd,
+			    "--show-output and --phases cannot be combined "
+			    "(the phases are read from the command's output, "
+			    "which --show-output sends to the terminal); "
+			    "--log FILE keeps the output");
+		if (report_phase_pattern_new(o->phase_pattern, o->phase_unit,
+		        &o->pattern, &err) != 0)
+			cmd_usage_error(cmd, "--phases%s%s: %s",
+			    o->phase_pattern != NULL ? "=" : "",
+			    o->phase_pattern != NULL ? o->phase_pattern : "",
+			    err.text);
+		if (o->phase_unit != NULL && o->phase_pattern == NULL)
+			cmd_usage_error(cmd,
+			    "--phase-unit: the default pattern takes the unit "
+			    "from the line (time_ms=, time_us=, time_s=)");
+		o->m.phases = o->pattern;
+	}
 	post_opts_check(&o->post, cmd);
 }
 
@@ -316,6 +358,8 @@ session_open(struct session *s, struct session_opts *o, int needs_cargo)
 	o->m.null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (o->m.null_fd < 0)
 		fatalx(BENCH_EXIT_USAGE, "/dev/null: %s", strerror(errno));
+	if (measure_phases_open(&o->m) != 0)
+		exit(BENCH_EXIT_USAGE);
 
 	spawn_init();
 
@@ -335,6 +379,11 @@ session_open(struct session *s, struct session_opts *o, int needs_cargo)
 	b->settings.ci_level = o->m.ci_level;
 	b->settings.outlier_threshold = o->m.outlier_threshold;
 	b->settings.ignore_failure = o->m.ignore_failure;
+	b->settings.phases = o->phases;
+	if (o->phase_pattern != NULL)
+		b->settings.phase_pattern = xstrdup(o->phase_pattern);
+	if (o->phase_unit != NULL)
+		b->settings.phase_unit = xstrdup(o->phase_unit);
 
 	host_probe(&b->env);
 	host_check(&b->env);
@@ -577,6 +626,10 @@ session_close(struct session *s, int status)
 		close(s->o->m.log_fd);
 	if (s->o->m.null_fd >= 0)
 		close(s->o->m.null_fd);
+	measure_phases_close(&s->o->m);
+	report_phase_pattern_free(s->o->pattern);
+	s->o->pattern = NULL;
+	s->o->m.phases = NULL;
 	return status;
 }
 

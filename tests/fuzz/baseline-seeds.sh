@@ -12,3 +12,6 @@ $bt --no-prebuild -q -w 0 -r 2 --max-runs 2 --ignore-failure -n failing \
 	-o "$out/measured-failing.json" -- false
 $bt --no-prebuild -q -w 0 -r 2 --max-runs 2 --ignore-failure \
 	-o "$out/measured-signal.json" -- sh -c 'kill -9 $$'
+$bt --no-prebuild -q -w 0 -r 2 --max-runs 2 --phases \
+	-o "$out/measured-phases.json" -- \
+	sh -c 'echo phase=a time_ms=1; echo phase=b time_us=5 >&2'
