@@ -450,7 +450,12 @@ server_run(struct server *s, int fd, unsigned nthreads,
 	h.s = s;
 	server_guard_init(
 	    &h.guard, s->max_conns, s->max_per_addr, s->request_timeout);
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
+	/*
+	 * poll(), not epoll (MHD_USE_AUTO's choice): libmicrohttpd 0.9.75's
+	 * MHD_quiesce_daemon with a thread pool on epoll now and then aborts
+	 * the process ("Failed to remove listen FD from epoll set").
+	 */
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
 	                         MHD_USE_ITC | MHD_USE_ERROR_LOG,
 	    0, on_accept, &h, on_request, &h, MHD_OPTION_EXTERNAL_LOGGER,
 	    on_mhd_log, &h, MHD_OPTION_LISTEN_SOCKET, fd,
