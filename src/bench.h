@@ -138,8 +138,6 @@ int spawn_interrupted(void);
 const char *spawn_signame(int sig);
 /* Look a program up in PATH; 1 when found. */
 int spawn_in_path(const char *name);
-/* The monotonic clock in seconds. */
-double spawn_now(void);
 /* Describe how a run ended ("exited with status 3", "killed by SIGSEGV"). */
 const char *spawn_describe(const struct bench_run *run, char *buf, size_t size);
 

@@ -434,7 +434,7 @@ on_tick(void *arg)
 	char eta[32];
 
 	term_progress(0, "%s %zu/%zu: %s", t->what, t->run, t->runs,
-	    term_fmt_eta(eta, sizeof(eta), spawn_now() - t->start));
+	    term_fmt_eta(eta, sizeof(eta), mono_now() - t->start));
 }
 
 /* Run perf (argv) with a progress line; 0, or -1 after a message. */
@@ -526,7 +526,7 @@ record(struct session *s, const struct flame_opts *fo, char **cmd,
 	char **argv;
 	size_t n = strv_len(cmd), k = 0;
 	struct bench_run run;
-	struct tick t = {i, s->o->m.runs, spawn_now(), "recording"};
+	struct tick t = {i, s->o->m.runs, mono_now(), "recording"};
 	struct stat st;
 	int fd, rc = BENCH_EXIT_OK;
 
@@ -596,7 +596,7 @@ script(const struct flame_opts *fo, const char *tmp, size_t i, size_t runs,
 	char *argv[] = {"perf", "script", "-i", NULL, "-F", SCRIPT_FIELDS,
 	    "--show-task-events",
 	    fo->inline_frames ? "--inline" : "--no-inline", NULL};
-	struct tick t = {i, runs, spawn_now(), "perf script"};
+	struct tick t = {i, runs, mono_now(), "perf script"};
 	struct bench_run run;
 	struct bench_error err;
 	int out = -1, errfd = -1, rc = BENCH_EXIT_USAGE;
@@ -800,7 +800,7 @@ flame_session(struct session *s, const struct flame_opts *fo, char **cmd,
 		}
 	}
 
-	t0 = spawn_now();
+	t0 = mono_now();
 	flame_data_counts(d, &counts);
 	if (counts.samples == 0) {
 		errorf("perf recorded no samples of '%s' (%llu lines read): "
@@ -822,7 +822,7 @@ flame_session(struct session *s, const struct flame_opts *fo, char **cmd,
 	runs = NULL;
 	r->record_s = record_s;
 	r->script_s = script_s;
-	r->report_s = spawn_now() - t0;
+	r->report_s = mono_now() - t0;
 	rc = write_outputs(tmp, d, r);
 	drop(tmp, "record.log");
 	drop(tmp, "script.log");

@@ -49,7 +49,7 @@ static void
 draw(struct progress *p, int force)
 {
 	char eta[32], cur[32], mean[32];
-	double elapsed = spawn_now() - p->run_start;
+	double elapsed = mono_now() - p->run_start;
 	double left;
 	struct report_style st = {0, 0};
 
@@ -236,7 +236,7 @@ one_run(const struct measure_opts *o, const struct bench_cmd *c,
 	measure_output_fds(o, fds);
 	so.out_fd = fds[0];
 	so.err_fd = fds[1];
-	p->run_start = spawn_now();
+	p->run_start = mono_now();
 	draw(p, 0);
 	return spawn_run(&so, run);
 }
@@ -369,7 +369,7 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 	p.mean = NAN;
 	p.tolerance = target;
 	p.what = o->ci_target > 0 ? "CI +-" : "CV";
-	t_start = spawn_now();
+	t_start = mono_now();
 
 	p.phase = "Warm-up";
 	p.total = o->warmup;
@@ -420,7 +420,7 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 				break;
 			}
 			if (o->max_time > 0 &&
-			    spawn_now() - t_start + mean > o->max_time) {
+			    mono_now() - t_start + mean > o->max_time) {
 				r->stop = STOP_MAX_TIME;
 				break;
 			}
@@ -483,7 +483,7 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 		r->harness_cpu = (self_cpu() - cpu0) / (double)r->n_runs;
 out:
 	term_progress_clear();
-	r->measure_seconds = spawn_now() - t_start;
+	r->measure_seconds = mono_now() - t_start;
 	r->converged = r->stop == STOP_CONVERGED;
 	if (report_result_compute(r, o->ci_level, o->outlier_threshold, &err) !=
 	    0) {

@@ -574,15 +574,6 @@ spawn_interrupted(void)
 	return interrupted;
 }
 
-double
-spawn_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 const char *
 spawn_signame(int sig)
 {
@@ -641,7 +632,7 @@ spawn_run(const struct spawn_opts *o, struct bench_run *run)
 	if (o->timeout > 0)
 		xarm(deadline_timer, o->timeout, 0);
 
-	t0 = spawn_now();
+	t0 = mono_now();
 	rc = posix_spawnp(&pid, o->argv[0], &fa, &attr, o->argv,
 	    o->envp != NULL ? o->envp : environ);
 	posix_spawn_file_actions_destroy(&fa);
@@ -686,7 +677,7 @@ spawn_run(const struct spawn_opts *o, struct bench_run *run)
 		/* ECHILD cannot happen while pid is ours; do not spin. */
 		fatalx(BENCH_EXIT_USAGE, "waitid: %s", strerror(errno));
 	}
-	t1 = spawn_now();
+	t1 = mono_now();
 	/* From here on the handlers leave the group alone. */
 	child_pgid = 0;
 	if (use_tick)
