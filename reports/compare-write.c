@@ -181,8 +181,8 @@ count_verdict(const struct comparison *c, enum cmp_verdict v)
 }
 
 /* The gate's thresholds in words. */
-static const char *
-fmt_gate_rules(char *buf, size_t size, const struct cmp_gate *g)
+const char *
+reportp_fmt_gate_rules(char *buf, size_t size, const struct cmp_gate *g)
 {
 	char fail[96], ms[64];
 
@@ -356,7 +356,7 @@ report_comparison_text(FILE *f, const struct comparison *c,
 	    : st->color            ? "\033[1;31m"
 	                           : "",
 	    report_gate_name(g->status), reset(st),
-	    fmt_gate_rules(rules, sizeof(rules), g));
+	    reportp_fmt_gate_rules(rules, sizeof(rules), g));
 	for (i = 0; i < g->n_items; i++)
 		fprintf(f, "  %s: %s\n",
 		    g->items[i].name != NULL ? g->items[i].name
@@ -365,8 +365,8 @@ report_comparison_text(FILE *f, const struct comparison *c,
 }
 
 /* Markdown-safe inline code: backticks become quotes, pipes are escaped. */
-static void
-md_code(FILE *f, const char *s)
+void
+reportp_md_code(FILE *f, const char *s)
 {
 	fputc('`', f);
 	for (; *s != '\0'; s++) {
@@ -382,8 +382,8 @@ md_code(FILE *f, const char *s)
 	fputc('`', f);
 }
 
-static void
-md_text(FILE *f, const char *s)
+void
+reportp_md_text(FILE *f, const char *s)
 {
 	for (; *s != '\0'; s++) {
 		if (strchr("\\`*_[]<>|#", *s) != NULL)
@@ -405,23 +405,24 @@ report_comparison_markdown(
 	int k;
 
 	fprintf(f, "### bench-tests: ");
-	md_text(f, c->before_name);
+	reportp_md_text(f, c->before_name);
 	fprintf(f, " → ");
-	md_text(f, c->after_name);
+	reportp_md_text(f, c->after_name);
 	fprintf(f, "\n\n");
 	if (g != NULL) {
 		fprintf(f, "**Gate: %s** (", report_gate_name(g->status));
-		md_text(f, fmt_gate_rules(rules, sizeof(rules), g));
+		reportp_md_text(
+		    f, reportp_fmt_gate_rules(rules, sizeof(rules), g));
 		fprintf(f, ")\n\n");
 		for (i = 0; i < g->n_items; i++) {
 			fputs("- ", f);
 			if (g->items[i].name != NULL)
-				md_code(f, g->items[i].name);
+				reportp_md_code(f, g->items[i].name);
 			else
 				fputs("the result", f);
 			fprintf(f, ": %s",
 			    g->items[i].level == GATE_PASS ? "" : "**");
-			md_text(f, g->items[i].reason);
+			reportp_md_text(f, g->items[i].reason);
 			fprintf(f, "%s\n",
 			    g->items[i].level == GATE_PASS ? "" : "**");
 		}
@@ -442,7 +443,7 @@ report_comparison_markdown(
 
 			fputs("| ", f);
 			if (k == 0)
-				md_code(f, cb->name);
+				reportp_md_code(f, cb->name);
 			fprintf(f,
 			    " | %s | %s | %s | %s | %s | %s | %s | "
 			    "%s%s%s |\n",
@@ -469,10 +470,10 @@ report_comparison_markdown(
 		const struct cmp_bench *cb = &c->benches[i];
 
 		fputs("- ", f);
-		md_code(f, cb->name);
+		reportp_md_code(f, cb->name);
 		if (cb->after_name != NULL) {
 			fputs(" (before) and ", f);
-			md_code(f, cb->after_name);
+			reportp_md_code(f, cb->after_name);
 			fputs(" (after)", f);
 		}
 		sep = ": ";
@@ -481,11 +482,11 @@ report_comparison_markdown(
 				continue;
 			fprintf(f, "%s%s: ", sep,
 			    report_measure_name((enum cmp_measure)k));
-			md_text(f, cb->m[k].dec.rule);
+			reportp_md_text(f, cb->m[k].dec.rule);
 			sep = "; ";
 		}
 		fprintf(f, "; %s: ", SECTION06);
-		md_text(f,
+		reportp_md_text(f,
 		    fmt_section06(s6, sizeof(s6), &cb->m[c->opts.metric], &st));
 		if (cb->failed_before > 0 || cb->failed_after > 0)
 			fprintf(f, "; failed runs: %zu before, %zu after",
@@ -510,7 +511,7 @@ report_comparison_markdown(
 			const struct cmp_unit *u = &c->units[i];
 
 			fputs("| ", f);
-			md_code(f, u->name);
+			reportp_md_code(f, u->name);
 			for (k = 0; k < 2; k++)
 				fprintf(f, " | %s | %s | %s",
 				    report_fmt_time(
@@ -526,17 +527,17 @@ report_comparison_markdown(
 	}
 	for (i = 0; c->only_before != NULL && c->only_before[i] != NULL; i++) {
 		fputs("- only before: ", f);
-		md_code(f, c->only_before[i]);
+		reportp_md_code(f, c->only_before[i]);
 		fputc('\n', f);
 	}
 	for (i = 0; c->only_after != NULL && c->only_after[i] != NULL; i++) {
 		fputs("- only after: ", f);
-		md_code(f, c->only_after[i]);
+		reportp_md_code(f, c->only_after[i]);
 		fputc('\n', f);
 	}
 	for (i = 0; c->warnings != NULL && c->warnings[i] != NULL; i++) {
 		fputs("- warning: ", f);
-		md_text(f, c->warnings[i]);
+		reportp_md_text(f, c->warnings[i]);
 		fputc('\n', f);
 	}
 }
@@ -600,8 +601,8 @@ metric_json(const struct cmp_metric *m)
 	return o;
 }
 
-static json_t *
-gate_json(const struct cmp_gate *g)
+json_t *
+reportp_gate_json(const struct cmp_gate *g)
 {
 	json_t *gate = json_object(), *items = json_array(), *ms, *it;
 	unsigned set = g->metrics != 0 ? g->metrics : 1u << CMP_M_WALL;
@@ -700,7 +701,7 @@ report_comparison_json(const struct comparison *c, const struct cmp_gate *g,
 	json_object_set_new(root, "ci_level", reportp_jreal(c->opts.ci_level));
 	json_object_set_new(root, "interval", json_string("fieller"));
 	if (g != NULL)
-		json_object_set_new(root, "gate", gate_json(g));
+		json_object_set_new(root, "gate", reportp_gate_json(g));
 	benches = json_array();
 	for (i = 0; i < c->n_benches; i++)
 		json_array_append_new(benches, bench_json(c, &c->benches[i]));

@@ -385,11 +385,10 @@ profile_json(const struct prof_section *p)
 	return o;
 }
 
-char *
-report_baseline_dump(const struct baseline *b, struct bench_error *err)
+json_t *
+reportp_baseline_json(const struct baseline *b)
 {
 	json_t *root, *tool, *results;
-	char *text;
 	size_t i;
 
 	root = json_object();
@@ -415,6 +414,15 @@ report_baseline_dump(const struct baseline *b, struct bench_error *err)
 		json_object_set_new(root, "tests", tests_json(b->tests));
 	if (b->profile != NULL)
 		json_object_set_new(root, "profile", profile_json(b->profile));
+	return root;
+}
+
+char *
+report_baseline_dump(const struct baseline *b, struct bench_error *err)
+{
+	json_t *root = reportp_baseline_json(b);
+	char *text;
+	size_t i;
 
 	text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
 	json_decref(root);

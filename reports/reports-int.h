@@ -5,6 +5,7 @@
 #define BENCH_REPORTS_REPORTS_INT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
@@ -40,6 +41,25 @@ struct stats_ratio;
  */
 const char *reportp_fmt_change(
     char *buf, size_t size, int verdict, const struct stats_ratio *r);
+
+/* compare-write.c */
+
+struct cmp_gate;
+/* Markdown-safe inline code: backticks become quotes, pipes are escaped. */
+void reportp_md_code(FILE *f, const char *s);
+/* Markdown text with its special characters escaped. */
+void reportp_md_text(FILE *f, const char *s);
+/* The gate's judgement as the comparison's JSON "gate" object. */
+json_t *reportp_gate_json(const struct cmp_gate *g);
+/* The gate's thresholds in words, into buf; returns buf. */
+const char *reportp_fmt_gate_rules(
+    char *buf, size_t size, const struct cmp_gate *g);
+
+/* json-write.c */
+
+struct baseline;
+/* The baseline as the JSON object report_baseline_dump writes (new ref). */
+json_t *reportp_baseline_json(const struct baseline *b);
 
 /* profile.c */
 
