@@ -424,6 +424,14 @@ void cmd_getopt_error(const char *cmd, int argc, char **argv, int c)
     __attribute__((noreturn));
 /* Join argv into one display string with shell quoting where needed. */
 char *cmd_join_argv(char *const *argv);
+/*
+ * Split a command line into words as a POSIX shell does, without any
+ * expansion: blanks separate words, '...' and "..." quote (a backslash in
+ * "..." escapes \\ " $ `), a backslash elsewhere escapes the next
+ * character.  *out is a new NULL-terminated vector (NULL for no words);
+ * returns 0, or -1 for an unterminated quote.
+ */
+int cmd_split_words(const char *s, char ***out);
 
 /* cmd-compare.c */
 
@@ -456,6 +464,9 @@ void cmd_profile_print(struct session *s, size_t top, int status);
 /* cmd-post.c, cmd-serve.c */
 extern const struct cmd_entry cmd_post_entry;
 extern const struct cmd_entry cmd_serve_entry;
+
+/* cmd-ab.c */
+extern const struct cmd_entry cmd_ab_entry;
 
 /* cmd-export.c */
 extern const struct cmd_entry cmd_export_entry;
