@@ -182,56 +182,6 @@ report_ab_free(struct ab_comparison *ab)
 	free(ab);
 }
 
-static const char *
-color_of(const struct report_style *st, enum cmp_verdict v)
-{
-	if (st == NULL || !st->color)
-		return "";
-	return v == CMP_SLOWER   ? "\033[1;31m"
-	       : v == CMP_FASTER ? "\033[1;32m"
-	                         : "\033[33m";
-}
-
-static const char *
-p_or_na(char *buf, size_t size, double p, int ok)
-{
-	if (!ok || isnan(p))
-		snprintf(buf, size, "n/a");
-	else
-		snprintf(buf, size, "%.2g", p);
-	return buf;
-}
-
-static const char *
-ratio_or_na(char *buf, size_t size, const struct cmp_evidence *e)
-{
-	if (!e->computed || isnan(e->ratio.ratio))
-		snprintf(buf, size, "n/a");
-	else if (!e->ratio.bounded)
-		snprintf(buf, size, "%.3f [unbounded]", e->ratio.ratio);
-	else
-		snprintf(buf, size, "%.3f [%.3f, %.3f]", e->ratio.ratio,
-		    e->ratio.ci_low, e->ratio.ci_high);
-	return buf;
-}
-
-/* The headline: the verdict of the deciding metric, in words. */
-static const char *
-headline(char *buf, size_t size, const struct cmp_metric *m)
-{
-	if (m->dec.verdict == CMP_SLOWER || m->dec.verdict == CMP_FASTER)
-		return reportp_fmt_change(
-		    buf, size, m->dec.verdict, &m->ev.ratio);
-	if (m->dec.verdict == CMP_SAME)
-		snprintf(buf, size,
-		    "no significant change (changes beyond +-%.1f %% would "
-		    "have been detected)",
-		    100 * m->dec.detectable);
-	else
-		snprintf(buf, size, "untested");
-	return buf;
-}
-
 void
 report_ab_text(FILE *f, const struct ab_comparison *ab,
     const struct cmp_gate *g, const struct report_style *st)
@@ -256,8 +206,8 @@ report_ab_text(FILE *f, const struct ab_comparison *ab,
 	for (i = 0; ab->c->warnings != NULL && ab->c->warnings[i] != NULL; i++)
 		fprintf(f, "%sWarning%s: %s\n", st->color ? "\033[33m" : "",
 		    reset, ab->c->warnings[i]);
-	fprintf(f, "\n%s%s%s\n", color_of(st, main->dec.verdict),
-	    headline(h, sizeof(h), main), reset);
+	fprintf(f, "\n%s%s%s\n", reportp_verdict_color(st, main->dec.verdict),
+	    reportp_fmt_headline(h, sizeof(h), main), reset);
 	fprintf(f, "  %-7s %-12s %-12s %-24s %8s %8s  %-24s %8s %8s\n",
 	    "metric", "A mean", "B mean", "paired ratio [CI]", "t p", "W p",
 	    "unpaired ratio [CI]", "Welch p", "MWU p");
@@ -272,13 +222,13 @@ report_ab_text(FILE *f, const struct ab_comparison *ab,
 		    "%s%s%s\n",
 		    report_measure_name((enum cmp_measure)k),
 		    m->before.n > 0 ? t1 : "n/a", m->after.n > 0 ? t2 : "n/a",
-		    ratio_or_na(r1, sizeof(r1), &m->ev),
-		    p_or_na(p1, sizeof(p1), m->ev.p_mean, m->ev.computed),
-		    p_or_na(p2, sizeof(p2), m->ev.p_rank, m->ev.computed),
-		    ratio_or_na(r2, sizeof(r2), &u->ev),
-		    p_or_na(p3, sizeof(p3), u->ev.p_mean, u->ev.computed),
-		    p_or_na(p4, sizeof(p4), u->ev.p_rank, u->ev.computed),
-		    color_of(st, m->dec.verdict),
+		    reportp_fmt_ratio(r1, sizeof(r1), &m->ev),
+		    reportp_fmt_p(p1, sizeof(p1), m->ev.p_mean, m->ev.computed),
+		    reportp_fmt_p(p2, sizeof(p2), m->ev.p_rank, m->ev.computed),
+		    reportp_fmt_ratio(r2, sizeof(r2), &u->ev),
+		    reportp_fmt_p(p3, sizeof(p3), u->ev.p_mean, u->ev.computed),
+		    reportp_fmt_p(p4, sizeof(p4), u->ev.p_rank, u->ev.computed),
+		    reportp_verdict_color(st, m->dec.verdict),
 		    report_verdict_name(m->dec.verdict), reset);
 	}
 	fprintf(f, "  decision (%s, paired): %s\n",
@@ -322,7 +272,7 @@ report_ab_markdown(
 	fprintf(f, " → ");
 	reportp_md_text(f, ab->head_name);
 	fprintf(f, "\n\n**%s**: ", report_verdict_name(main->dec.verdict));
-	reportp_md_text(f, headline(h, sizeof(h), main));
+	reportp_md_text(f, reportp_fmt_headline(h, sizeof(h), main));
 	fprintf(f, " (%s time, %zu alternating pairs)\n\n",
 	    report_measure_name(ab->opts.metric), ab->n_pairs);
 	if (g != NULL) {
@@ -357,12 +307,12 @@ report_ab_markdown(
 		    "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 		    report_measure_name((enum cmp_measure)k),
 		    m->before.n > 0 ? t1 : "n/a", m->after.n > 0 ? t2 : "n/a",
-		    ratio_or_na(r1, sizeof(r1), &m->ev),
-		    p_or_na(p1, sizeof(p1), m->ev.p_mean, m->ev.computed),
-		    p_or_na(p2, sizeof(p2), m->ev.p_rank, m->ev.computed),
-		    ratio_or_na(r2, sizeof(r2), &u->ev),
-		    p_or_na(p3, sizeof(p3), u->ev.p_mean, u->ev.computed),
-		    p_or_na(p4, sizeof(p4), u->ev.p_rank, u->ev.computed),
+		    reportp_fmt_ratio(r1, sizeof(r1), &m->ev),
+		    reportp_fmt_p(p1, sizeof(p1), m->ev.p_mean, m->ev.computed),
+		    reportp_fmt_p(p2, sizeof(p2), m->ev.p_rank, m->ev.computed),
+		    reportp_fmt_ratio(r2, sizeof(r2), &u->ev),
+		    reportp_fmt_p(p3, sizeof(p3), u->ev.p_mean, u->ev.computed),
+		    reportp_fmt_p(p4, sizeof(p4), u->ev.p_rank, u->ev.computed),
 		    report_verdict_name(m->dec.verdict));
 	}
 	fputs("\nDecision: ", f);
@@ -378,10 +328,7 @@ paired_json(const struct stats_paired *pd, const struct cmp_metric *m)
 
 	json_object_set_new(
 	    o, "ratio", reportp_jreal(ok ? m->ev.ratio.ratio : NAN));
-	json_object_set_new(o, "ratio_ci",
-	    ok ? json_pack("[oo]", reportp_jreal(m->ev.ratio.ci_low),
-	             reportp_jreal(m->ev.ratio.ci_high))
-	       : json_null());
+	json_object_set_new(o, "ratio_ci", reportp_ratio_ci_json(&m->ev));
 	json_object_set_new(o, "t", ok ? reportp_jreal(pd->t) : json_null());
 	json_object_set_new(
 	    o, "t_p", ok ? reportp_jreal(pd->p_t) : json_null());
@@ -406,11 +353,7 @@ unpaired_json(const struct cmp_metric *u)
 
 	json_object_set_new(
 	    o, "ratio", reportp_jreal(ok ? u->ev.ratio.ratio : NAN));
-	json_object_set_new(o, "ratio_ci",
-	    ok && u->ev.ratio.bounded
-	        ? json_pack("[oo]", reportp_jreal(u->ev.ratio.ci_low),
-	              reportp_jreal(u->ev.ratio.ci_high))
-	        : json_null());
+	json_object_set_new(o, "ratio_ci", reportp_ratio_ci_json(&u->ev));
 	json_object_set_new(
 	    o, "welch_p", ok ? reportp_jreal(u->welch.p) : json_null());
 	json_object_set_new(
@@ -445,11 +388,7 @@ report_ab_json(const struct ab_comparison *ab, const struct cmp_gate *g,
 	    json_string(report_verdict_name(main->dec.verdict)));
 	json_object_set_new(root, "ratio",
 	    reportp_jreal(main->ev.computed ? main->ev.ratio.ratio : NAN));
-	json_object_set_new(root, "ratio_ci",
-	    main->ev.computed
-	        ? json_pack("[oo]", reportp_jreal(main->ev.ratio.ci_low),
-	              reportp_jreal(main->ev.ratio.ci_high))
-	        : json_null());
+	json_object_set_new(root, "ratio_ci", reportp_ratio_ci_json(&main->ev));
 	json_object_set_new(
 	    root, "detectable", reportp_jreal(main->dec.detectable));
 	json_object_set_new(root, "rule", json_string(main->dec.rule));
@@ -489,16 +428,9 @@ report_ab_json(const struct ab_comparison *ab, const struct cmp_gate *g,
 	        base != NULL ? reportp_baseline_json(base) : json_null(),
 	        "head",
 	        head != NULL ? reportp_baseline_json(head) : json_null()));
-	text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
-	json_decref(root);
-	if (text == NULL) {
+	text = reportp_json_file_text(root);
+	if (text == NULL)
 		bench_error_set(
 		    err, BENCH_ERR_NOMEM, "cannot serialise the A/B result");
-		return NULL;
-	}
-	i = strlen(text);
-	text = reportp_xreallocarray(text, i + 2, 1);
-	text[i] = '\n';
-	text[i + 1] = '\0';
 	return text;
 }

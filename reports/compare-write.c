@@ -23,8 +23,8 @@
 /* The comparison's JSON document, bumped when a field changes meaning. */
 #define COMPARISON_SCHEMA_VERSION 2
 
-static const char *
-verdict_color(const struct report_style *st, enum cmp_verdict v)
+const char *
+reportp_verdict_color(const struct report_style *st, int v)
 {
 	if (st == NULL || !st->color)
 		return "";
@@ -98,8 +98,8 @@ fmt_change(char *buf, size_t size, double change)
 	return buf;
 }
 
-static const char *
-fmt_p(char *buf, size_t size, double p, int computed)
+const char *
+reportp_fmt_p(char *buf, size_t size, double p, int computed)
 {
 	if (!computed || isnan(p))
 		snprintf(buf, size, "n/a");
@@ -108,8 +108,8 @@ fmt_p(char *buf, size_t size, double p, int computed)
 	return buf;
 }
 
-static const char *
-fmt_ratio(char *buf, size_t size, const struct cmp_evidence *e)
+const char *
+reportp_fmt_ratio(char *buf, size_t size, const struct cmp_evidence *e)
 {
 	const struct stats_ratio *r = &e->ratio;
 
@@ -124,8 +124,8 @@ fmt_ratio(char *buf, size_t size, const struct cmp_evidence *e)
 }
 
 /* A benchmark's headline: its verdict on the metric that decides it. */
-static const char *
-fmt_headline(char *buf, size_t size, const struct cmp_metric *m)
+const char *
+reportp_fmt_headline(char *buf, size_t size, const struct cmp_metric *m)
 {
 	switch (m->dec.verdict) {
 	case CMP_FASTER:
@@ -266,8 +266,8 @@ text_bench(FILE *f, const struct comparison *c, const struct cmp_bench *cb,
 	if (cb->after_name != NULL)
 		fprintf(f, " (before) and %s%s%s (after)",
 		    st->color ? "\033[1m" : "", cb->after_name, reset(st));
-	fprintf(f, ": %s%s%s\n", verdict_color(st, main->dec.verdict),
-	    fmt_headline(h, sizeof(h), main), reset(st));
+	fprintf(f, ": %s%s%s\n", reportp_verdict_color(st, main->dec.verdict),
+	    reportp_fmt_headline(h, sizeof(h), main), reset(st));
 	fprintf(f, "  %-7s %-22s %-22s %8s  %-24s %8s %8s  %s\n", "metric",
 	    "before", "after", "change", "ratio [CI]", "Welch p", "MWU p",
 	    "verdict");
@@ -279,10 +279,10 @@ text_bench(FILE *f, const struct comparison *c, const struct cmp_bench *cb,
 		    fmt_mean_sd(a, sizeof(a), &m->before, st),
 		    fmt_mean_sd(b, sizeof(b), &m->after, st),
 		    fmt_change(c1, sizeof(c1), m->change),
-		    fmt_ratio(r, sizeof(r), &m->ev),
-		    fmt_p(p1, sizeof(p1), m->welch.p, m->ev.computed),
-		    fmt_p(p2, sizeof(p2), m->mwu.p, m->ev.computed),
-		    verdict_color(st, m->dec.verdict),
+		    reportp_fmt_ratio(r, sizeof(r), &m->ev),
+		    reportp_fmt_p(p1, sizeof(p1), m->welch.p, m->ev.computed),
+		    reportp_fmt_p(p2, sizeof(p2), m->mwu.p, m->ev.computed),
+		    reportp_verdict_color(st, m->dec.verdict),
 		    report_verdict_name(m->dec.verdict), reset(st));
 	}
 	for (k = 0; k < CMP_M_COUNT; k++) {
@@ -451,9 +451,11 @@ report_comparison_markdown(
 			    fmt_mean_sd(a, sizeof(a), &m->before, &st),
 			    fmt_mean_sd(b, sizeof(b), &m->after, &st),
 			    fmt_change(c1, sizeof(c1), m->change),
-			    fmt_ratio(r, sizeof(r), &m->ev),
-			    fmt_p(p1, sizeof(p1), m->welch.p, m->ev.computed),
-			    fmt_p(p2, sizeof(p2), m->mwu.p, m->ev.computed),
+			    reportp_fmt_ratio(r, sizeof(r), &m->ev),
+			    reportp_fmt_p(
+			        p1, sizeof(p1), m->welch.p, m->ev.computed),
+			    reportp_fmt_p(
+			        p2, sizeof(p2), m->mwu.p, m->ev.computed),
 			    bold ? "**" : "",
 			    report_verdict_name(m->dec.verdict),
 			    bold ? "**" : "");
@@ -555,8 +557,8 @@ side_json(const struct stats_summary *s)
 	return o;
 }
 
-static json_t *
-ratio_ci_json(const struct cmp_evidence *e)
+json_t *
+reportp_ratio_ci_json(const struct cmp_evidence *e)
 {
 	return e->computed && e->ratio.bounded
 	           ? json_pack("[oo]", reportp_jreal(e->ratio.ci_low),
@@ -576,7 +578,7 @@ metric_json(const struct cmp_metric *m)
 	json_object_set_new(o, "change", reportp_jreal(m->change));
 	json_object_set_new(
 	    o, "ratio", reportp_jreal(t ? m->ev.ratio.ratio : NAN));
-	json_object_set_new(o, "ratio_ci", ratio_ci_json(&m->ev));
+	json_object_set_new(o, "ratio_ci", reportp_ratio_ci_json(&m->ev));
 	json_object_set_new(
 	    o, "welch_t", t ? reportp_jreal(m->welch.t) : json_null());
 	json_object_set_new(
@@ -657,7 +659,7 @@ bench_json(const struct comparison *c, const struct cmp_bench *cb)
 	json_object_set_new(b, "change", reportp_jreal(m->change));
 	json_object_set_new(b, "ratio",
 	    reportp_jreal(m->ev.computed ? m->ev.ratio.ratio : NAN));
-	json_object_set_new(b, "ratio_ci", ratio_ci_json(&m->ev));
+	json_object_set_new(b, "ratio_ci", reportp_ratio_ci_json(&m->ev));
 	json_object_set_new(b, "detectable", reportp_jreal(m->dec.detectable));
 	json_object_set_new(b, "rule", json_string(m->dec.rule));
 	json_object_set_new(b, "section06",

@@ -418,24 +418,31 @@ reportp_baseline_json(const struct baseline *b)
 }
 
 char *
-report_baseline_dump(const struct baseline *b, struct bench_error *err)
+reportp_json_file_text(json_t *root)
 {
-	json_t *root = reportp_baseline_json(b);
 	char *text;
 	size_t i;
 
 	text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
 	json_decref(root);
-	if (text == NULL) {
-		bench_error_set(err, BENCH_ERR_NOMEM,
-		    "cannot serialise the baseline (invalid UTF-8 in a "
-		    "string?)");
+	if (text == NULL)
 		return NULL;
-	}
 	/* A text file ends in a newline. */
 	i = strlen(text);
 	text = reportp_xreallocarray(text, i + 2, 1);
 	text[i] = '\n';
 	text[i + 1] = '\0';
+	return text;
+}
+
+char *
+report_baseline_dump(const struct baseline *b, struct bench_error *err)
+{
+	char *text = reportp_json_file_text(reportp_baseline_json(b));
+
+	if (text == NULL)
+		bench_error_set(err, BENCH_ERR_NOMEM,
+		    "cannot serialise the baseline (invalid UTF-8 in a "
+		    "string?)");
 	return text;
 }

@@ -45,6 +45,21 @@ const char *reportp_fmt_change(
 /* compare-write.c */
 
 struct cmp_gate;
+struct cmp_evidence;
+struct cmp_metric;
+struct report_style;
+/* The escape sequence of a verdict's colour ("" without colour). */
+const char *reportp_verdict_color(const struct report_style *st, int v);
+/* A p-value ("%.2g"), or "n/a" when not computed; returns buf. */
+const char *reportp_fmt_p(char *buf, size_t size, double p, int computed);
+/* "1.234 [1.100, 1.400]" of the evidence's ratio, or "n/a"; returns buf. */
+const char *reportp_fmt_ratio(
+    char *buf, size_t size, const struct cmp_evidence *e);
+/* A metric's verdict in words, as a benchmark's headline; returns buf. */
+const char *reportp_fmt_headline(
+    char *buf, size_t size, const struct cmp_metric *m);
+/* [low, high] of the evidence's ratio, or null when it has none. */
+json_t *reportp_ratio_ci_json(const struct cmp_evidence *e);
 /* Markdown-safe inline code: backticks become quotes, pipes are escaped. */
 void reportp_md_code(FILE *f, const char *s);
 /* Markdown text with its special characters escaped. */
@@ -60,6 +75,11 @@ const char *reportp_fmt_gate_rules(
 struct baseline;
 /* The baseline as the JSON object report_baseline_dump writes (new ref). */
 json_t *reportp_baseline_json(const struct baseline *b);
+/*
+ * root as the text of a JSON file (indented, reals exact, a final
+ * newline; caller frees), or NULL; takes root's reference.
+ */
+char *reportp_json_file_text(json_t *root);
 
 /* profile.c */
 
