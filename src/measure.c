@@ -312,6 +312,35 @@ warn_slow_first(const struct bench_cmd *c, const struct bench_result *r)
 	    c->name, first, ratio, rest);
 }
 
+/*
+ * Before run n + 1 (n done, whose spread and mean are given): why the
+ * loop stops (STOP_NONE: it goes on), by --runs, the convergence rule,
+ * --max-runs and the --max-time budget; sets p's counts for the run.
+ */
+static enum bench_stop
+next_run(const struct measure_opts *o, size_t n, double spread, double target,
+    double t_start, double mean, struct progress *p)
+{
+	if (n >= o->runs) {
+		if (n >= 2 && spread <= target)
+			return STOP_CONVERGED;
+		if (n >= o->max_runs)
+			return STOP_MAX_RUNS;
+		if (o->max_time > 0 &&
+		    spawn_now() - t_start + mean > o->max_time)
+			return STOP_MAX_TIME;
+	}
+	p->index = n + 1;
+	if (n < o->runs) {
+		p->total = o->runs;
+		p->remaining = o->runs - n - 1;
+	} else {
+		p->total = 0;
+		p->remaining = o->max_runs - n - 1;
+	}
+	return STOP_NONE;
+}
+
 int
 measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
     struct bench_result *r)
@@ -358,29 +387,9 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 	for (;;) {
 		size_t n = r->n_runs;
 
-		if (n >= o->runs) {
-			if (n >= 2 && spread <= target) {
-				r->stop = STOP_CONVERGED;
-				break;
-			}
-			if (n >= o->max_runs) {
-				r->stop = STOP_MAX_RUNS;
-				break;
-			}
-			if (o->max_time > 0 &&
-			    spawn_now() - t_start + mean > o->max_time) {
-				r->stop = STOP_MAX_TIME;
-				break;
-			}
-		}
-		p.index = n + 1;
-		if (n < o->runs) {
-			p.total = o->runs;
-			p.remaining = o->runs - n - 1;
-		} else {
-			p.total = 0;
-			p.remaining = o->max_runs - n - 1;
-		}
+		r->stop = next_run(o, n, spread, target, t_start, mean, &p);
+		if (r->stop != STOP_NONE)
+			break;
 		p.mean = n > 0 ? mean : NAN;
 		p.cv = spread;
 		st = step(o, c, &p, "run", "run", n + 1,
@@ -470,29 +479,9 @@ measure_pairs(const struct measure_opts *o, const struct bench_cmd *a,
 	cpu0 = self_cpu();
 	for (;;) {
 		n = ra->n_runs;
-		if (n >= o->runs) {
-			if (n >= 2 && spread <= target) {
-				stop = STOP_CONVERGED;
-				break;
-			}
-			if (n >= o->max_runs) {
-				stop = STOP_MAX_RUNS;
-				break;
-			}
-			if (o->max_time > 0 &&
-			    spawn_now() - t_start + pair_mean > o->max_time) {
-				stop = STOP_MAX_TIME;
-				break;
-			}
-		}
-		p.index = n + 1;
-		if (n < o->runs) {
-			p.total = o->runs;
-			p.remaining = o->runs - n - 1;
-		} else {
-			p.total = 0;
-			p.remaining = o->max_runs - n - 1;
-		}
+		stop = next_run(o, n, spread, target, t_start, pair_mean, &p);
+		if (stop != STOP_NONE)
+			break;
 		p.mean = n > 0 ? pair_mean / 2 : NAN;
 		p.cv = spread;
 		first = n % 2;
