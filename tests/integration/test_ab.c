@@ -60,8 +60,8 @@ verdict_of(const char *out)
 }
 
 /*
- * Start the drifting load for seconds: behave burner, one process burning
- * CPU and resting in random turns of 1-4 s, which also writes the factor
+ * Start the drifting load: behave burner, one process burning CPU and
+ * resting in random turns of 2-6 s, which also writes the factor
  * (1.1 while it burns, 1 while it rests) that drift-sleep's sleeps take
  * into factor_file; returns its pid (it dies with this process too).
  */
@@ -106,13 +106,15 @@ trial(const char *a, const char *b, const char *alpha)
 TestSuite(ab_commands, .timeout = 300);
 
 /*
- * Two programs 4 % apart (drift-sleep 0.1 s against 0.104 s) under the
+ * Two programs 4 % apart (drift-sleep 0.15 s against 0.156 s) under the
  * drifting load, which stretches both by 10 % while it burns (and, on
  * this shared machine, everything else the other jobs do): called slower
- * in at least 4 of 5 trials of 15 pairs, never faster.  About 17 s.
- * On a 2-core machine at load 3 (other builds running) single trials
- * were called slower in 5 of 6; the miss came from one stalled run (a
- * pair ratio of 0.49) that the t-test does not forgive.
+ * in at least 4 of 5 trials of 15 pairs, never faster.  About 25 s.
+ * Why 0.15 s: on this 2-core machine at load 3-6 (other builds and tests
+ * running) the wake-up jitter of a sleep is several ms, and runs of 0.1 s
+ * were called slower in 5 of 6 trials at load 3 but 3 of 5 under make
+ * check; what misses are single stalled runs (a pair ratio of 0.49) that
+ * the t-test does not forgive.
  */
 Test(ab_commands, four_percent_slower_is_found_under_drifting_load)
 {
@@ -122,9 +124,9 @@ Test(ab_commands, four_percent_slower_is_found_under_drifting_load)
 	int slower = 0, faster = 0, i;
 
 	snprintf(
-	    a, sizeof(a), "'%s' drift-sleep '%s' 0.1", behave_bin(), factor);
+	    a, sizeof(a), "'%s' drift-sleep '%s' 0.15", behave_bin(), factor);
 	snprintf(
-	    b, sizeof(b), "'%s' drift-sleep '%s' 0.104", behave_bin(), factor);
+	    b, sizeof(b), "'%s' drift-sleep '%s' 0.156", behave_bin(), factor);
 	for (i = 0; i < 5; i++) {
 		v = trial(a, b, "0.05");
 		slower += strcmp(v, "slower") == 0;
@@ -142,7 +144,7 @@ Test(ab_commands, four_percent_slower_is_found_under_drifting_load)
  * A program against itself is never called slower or faster: 5 trials of
  * 15 pairs under the drifting load.  At alpha = 0.005 (and both tests
  * must reject) a false alarm has a chance below 0.5 % per trial, 2.5 %
- * for the five.  About 16 s.
+ * for the five.  About 25 s.
  */
 Test(ab_commands, a_program_against_itself_is_no_change)
 {
@@ -152,7 +154,7 @@ Test(ab_commands, a_program_against_itself_is_no_change)
 	int i;
 
 	snprintf(
-	    a, sizeof(a), "'%s' drift-sleep '%s' 0.1", behave_bin(), factor);
+	    a, sizeof(a), "'%s' drift-sleep '%s' 0.15", behave_bin(), factor);
 	for (i = 0; i < 5; i++)
 		v[i] = trial(a, a, "0.005");
 	stop_burner(burner);
@@ -171,8 +173,8 @@ Test(ab_commands, the_json_holds_pairs_and_both_baselines)
 	char *dir = scratch_dir("ab-json"), *out = path_join(dir, "ab.json");
 	json_t *j, *pairs, *bl;
 
-	snprintf(a, sizeof(a), "'%s' sleep 0.02", behave_bin());
-	snprintf(b, sizeof(b), "'%s' sleep 0.04", behave_bin());
+	snprintf(a, sizeof(a), "'%s' sleep 0.05", behave_bin());
+	snprintf(b, sizeof(b), "'%s' sleep 0.1", behave_bin());
 	cli_run(&c, NULL, NULL, 60,
 	    (const char *[]){"ab", "--commands", a, b, "-w", "0", "-r", "6",
 	        "--max-runs", "6", "--fail", "20", "-o", out, "-q", NULL});
@@ -184,7 +186,8 @@ Test(ab_commands, the_json_holds_pairs_and_both_baselines)
 	    json_string_value(json_object_get(j, "verdict")), "slower");
 	cr_assert_str_eq(
 	    json_string_value(json_object_get(j, "metric")), "wall");
-	cr_assert(jnum(j, "ratio") > 1.5 && jnum(j, "ratio") < 2.5);
+	cr_assert(jnum(j, "ratio") > 1.3 && jnum(j, "ratio") < 2.5, "%g",
+	    jnum(j, "ratio"));
 	cr_assert_eq(json_array_size(json_object_get(j, "ratio_ci")), 2);
 	pairs = json_object_get(j, "pairs");
 	cr_assert_eq(json_array_size(pairs), 6);

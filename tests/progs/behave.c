@@ -40,7 +40,7 @@
  *   behave burner SECONDS SEED [PROCS [FILE]]
  *                            a drifting background load for SECONDS:
  *                            PROCS processes (1) burn CPU and rest in
- *                            turns of random length (1-4 s each, the same
+ *                            turns of random length (2-6 s each, the same
  *                            for all), from a pseudo-random sequence
  *                            seeded with SEED; they die with their parent.
  *                            With FILE, the first writes the load's effect
@@ -414,7 +414,7 @@ main(int argc, char **argv)
 			seed =
 			    seed * 6364136223846793005u + 1442695040888963407u;
 			turn =
-			    1 + 3 * (double)(seed >> 11) / 9007199254740992.0;
+			    2 + 4 * (double)(seed >> 11) / 9007199254740992.0;
 			seed =
 			    seed * 6364136223846793005u + 1442695040888963407u;
 			if (file != NULL)
