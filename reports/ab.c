@@ -182,6 +182,32 @@ report_ab_free(struct ab_comparison *ab)
 	free(ab);
 }
 
+/* The cells of a metric's row in the text and Markdown tables. */
+struct ab_row {
+	char a[32], b[32];   /* the sides' means */
+	char r1[64], r2[64]; /* the paired and the unpaired ratio */
+	char p1[16], p2[16]; /* paired t and Wilcoxon p */
+	char p3[16], p4[16]; /* Welch and Mann-Whitney p */
+};
+
+static void
+row_fill(struct ab_row *row, const struct cmp_metric *m,
+    const struct cmp_metric *u, const struct report_style *st)
+{
+	report_fmt_time(row->a, sizeof(row->a), m->before.mean, 0, st);
+	report_fmt_time(row->b, sizeof(row->b), m->after.mean, 0, st);
+	if (m->before.n == 0)
+		snprintf(row->a, sizeof(row->a), "n/a");
+	if (m->after.n == 0)
+		snprintf(row->b, sizeof(row->b), "n/a");
+	reportp_fmt_ratio(row->r1, sizeof(row->r1), &m->ev);
+	reportp_fmt_p(row->p1, sizeof(row->p1), m->ev.p_mean, m->ev.computed);
+	reportp_fmt_p(row->p2, sizeof(row->p2), m->ev.p_rank, m->ev.computed);
+	reportp_fmt_ratio(row->r2, sizeof(row->r2), &u->ev);
+	reportp_fmt_p(row->p3, sizeof(row->p3), u->ev.p_mean, u->ev.computed);
+	reportp_fmt_p(row->p4, sizeof(row->p4), u->ev.p_rank, u->ev.computed);
+}
+
 void
 report_ab_text(FILE *f, const struct ab_comparison *ab,
     const struct cmp_gate *g, const struct report_style *st)
@@ -189,8 +215,8 @@ report_ab_text(FILE *f, const struct ab_comparison *ab,
 	const struct cmp_bench *cb = &ab->c->benches[0];
 	const struct cmp_metric *main = &cb->m[ab->opts.metric];
 	const char *reset = st->color ? "\033[0m" : "";
-	char h[200], r1[64], r2[64], p1[16], p2[16], p3[16], p4[16], t1[32],
-	    t2[32], rules[300];
+	struct ab_row row;
+	char h[200], rules[300];
 	size_t i;
 	int k;
 
@@ -215,19 +241,12 @@ report_ab_text(FILE *f, const struct ab_comparison *ab,
 		const struct cmp_metric *m = &cb->m[k];
 		const struct cmp_metric *u = &ab->unpaired[k];
 
-		report_fmt_time(t1, sizeof(t1), m->before.mean, 0, st);
-		report_fmt_time(t2, sizeof(t2), m->after.mean, 0, st);
+		row_fill(&row, m, u, st);
 		fprintf(f,
 		    "  %-7s %-12s %-12s %-24s %8s %8s  %-24s %8s %8s  "
 		    "%s%s%s\n",
-		    report_measure_name((enum cmp_measure)k),
-		    m->before.n > 0 ? t1 : "n/a", m->after.n > 0 ? t2 : "n/a",
-		    reportp_fmt_ratio(r1, sizeof(r1), &m->ev),
-		    reportp_fmt_p(p1, sizeof(p1), m->ev.p_mean, m->ev.computed),
-		    reportp_fmt_p(p2, sizeof(p2), m->ev.p_rank, m->ev.computed),
-		    reportp_fmt_ratio(r2, sizeof(r2), &u->ev),
-		    reportp_fmt_p(p3, sizeof(p3), u->ev.p_mean, u->ev.computed),
-		    reportp_fmt_p(p4, sizeof(p4), u->ev.p_rank, u->ev.computed),
+		    report_measure_name((enum cmp_measure)k), row.a, row.b,
+		    row.r1, row.p1, row.p2, row.r2, row.p3, row.p4,
 		    reportp_verdict_color(st, m->dec.verdict),
 		    report_verdict_name(m->dec.verdict), reset);
 	}
@@ -262,8 +281,8 @@ report_ab_markdown(
 	struct report_style st = {0, 1};
 	const struct cmp_bench *cb = &ab->c->benches[0];
 	const struct cmp_metric *main = &cb->m[ab->opts.metric];
-	char h[200], r1[64], r2[64], p1[16], p2[16], p3[16], p4[16], t1[32],
-	    t2[32], rules[300];
+	struct ab_row row;
+	char h[200], rules[300];
 	size_t i;
 	int k;
 
@@ -271,9 +290,9 @@ report_ab_markdown(
 	reportp_md_text(f, ab->base_name);
 	fprintf(f, " → ");
 	reportp_md_text(f, ab->head_name);
-	fprintf(f, "\n\n**%s**: ", report_verdict_name(main->dec.verdict));
+	fprintf(f, "\n\n**");
 	reportp_md_text(f, reportp_fmt_headline(h, sizeof(h), main));
-	fprintf(f, " (%s time, %zu alternating pairs)\n\n",
+	fprintf(f, "** (%s time, %zu alternating pairs)\n\n",
 	    report_measure_name(ab->opts.metric), ab->n_pairs);
 	if (g != NULL) {
 		fprintf(f, "**Gate: %s** (", report_gate_name(g->status));
@@ -301,18 +320,11 @@ report_ab_markdown(
 		const struct cmp_metric *m = &cb->m[k];
 		const struct cmp_metric *u = &ab->unpaired[k];
 
-		report_fmt_time(t1, sizeof(t1), m->before.mean, 0, &st);
-		report_fmt_time(t2, sizeof(t2), m->after.mean, 0, &st);
+		row_fill(&row, m, u, &st);
 		fprintf(f,
 		    "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-		    report_measure_name((enum cmp_measure)k),
-		    m->before.n > 0 ? t1 : "n/a", m->after.n > 0 ? t2 : "n/a",
-		    reportp_fmt_ratio(r1, sizeof(r1), &m->ev),
-		    reportp_fmt_p(p1, sizeof(p1), m->ev.p_mean, m->ev.computed),
-		    reportp_fmt_p(p2, sizeof(p2), m->ev.p_rank, m->ev.computed),
-		    reportp_fmt_ratio(r2, sizeof(r2), &u->ev),
-		    reportp_fmt_p(p3, sizeof(p3), u->ev.p_mean, u->ev.computed),
-		    reportp_fmt_p(p4, sizeof(p4), u->ev.p_rank, u->ev.computed),
+		    report_measure_name((enum cmp_measure)k), row.a, row.b,
+		    row.r1, row.p1, row.p2, row.r2, row.p3, row.p4,
 		    report_verdict_name(m->dec.verdict));
 	}
 	fputs("\nDecision: ", f);

@@ -312,6 +312,16 @@ warn_slow_first(const struct bench_cmd *c, const struct bench_result *r)
 	    c->name, first, ratio, rest);
 }
 
+/* A progress line with no run yet, for o's convergence rule. */
+static void
+progress_start(const struct measure_opts *o, struct progress *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->mean = NAN;
+	p->tolerance = o->ci_target > 0 ? o->ci_target : o->tolerance;
+	p->what = o->ci_target > 0 ? "CI +-" : "CV";
+}
+
 /*
  * Before run n + 1 (n done, whose spread and mean are given): why the
  * loop stops (STOP_NONE: it goes on), by --runs, the convergence rule,
@@ -353,11 +363,8 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 	int rc = MEASURE_OK, warned = 0, st;
 
 	result_start(o, c, r);
-	memset(&p, 0, sizeof(p));
+	progress_start(o, &p);
 	p.name = c->name;
-	p.mean = NAN;
-	p.tolerance = target;
-	p.what = o->ci_target > 0 ? "CI +-" : "CV";
 	t_start = spawn_now();
 
 	p.phase = "Warm-up";
@@ -452,10 +459,7 @@ measure_pairs(const struct measure_opts *o, const struct bench_cmd *a,
 
 	result_start(o, a, ra);
 	result_start(o, b, rb);
-	memset(&p, 0, sizeof(p));
-	p.mean = NAN;
-	p.tolerance = target;
-	p.what = o->ci_target > 0 ? "CI +-" : "CV";
+	progress_start(o, &p);
 	t_start = spawn_now();
 
 	p.phase = "Warm-up";
