@@ -451,7 +451,10 @@ make_worktrees(struct session *s, const char *work_dir, const char *repo,
 		    i == 0 ? "base" : "head");
 		xasprintf(&sd[i].target, "%s/%s-target", cleanup_state.work,
 		    i == 0 ? "base" : "head");
-		xasprintf(&sd[i].dir, "%s/%s", sd[i].tree, prefix);
+		if (prefix[0] != '\0')
+			xasprintf(&sd[i].dir, "%s/%s", sd[i].tree, prefix);
+		else
+			sd[i].dir = xstrdup(sd[i].tree);
 		sd[i].envp = env_with_target(sd[i].target);
 		argv[4] = sd[i].tree;
 		argv[5] = sd[i].commit;
@@ -467,6 +470,7 @@ make_worktrees(struct session *s, const char *work_dir, const char *repo,
 			return BENCH_EXIT_USAGE;
 		}
 		sd[i].added = 1;
+		notef("%s is checked out in %s", sd[i].display, sd[i].tree);
 	}
 	return BENCH_EXIT_OK;
 }
@@ -499,7 +503,6 @@ prebuild_sides(struct session *s, struct ab_side *sd, int seed)
 				      "%.1f s",
 				    sd[1].rev, sd[0].rev, spawn_now() - t0);
 		}
-		notef("pre-building %s in %s", sd[i].display, sd[i].dir);
 		st = session_prebuild_in(s, sd[i].argv, sd[i].dir, sd[i].envp);
 		if (st != BENCH_EXIT_OK)
 			return st;
