@@ -29,7 +29,7 @@ report_baseline_create(void)
 }
 
 /* Free the fields of a result (not the struct itself). */
-static void
+void
 report_result_clear(struct bench_result *r)
 {
 	if (r == NULL)

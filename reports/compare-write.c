@@ -23,8 +23,8 @@
 /* The comparison's JSON document, bumped when a field changes meaning. */
 #define COMPARISON_SCHEMA_VERSION 2
 
-static const char *
-verdict_color(const struct report_style *st, enum cmp_verdict v)
+const char *
+reportp_verdict_color(const struct report_style *st, int v)
 {
 	if (st == NULL || !st->color)
 		return "";
@@ -98,8 +98,8 @@ fmt_change(char *buf, size_t size, double change)
 	return buf;
 }
 
-static const char *
-fmt_p(char *buf, size_t size, double p, int computed)
+const char *
+reportp_fmt_p(char *buf, size_t size, double p, int computed)
 {
 	if (!computed || isnan(p))
 		snprintf(buf, size, "n/a");
@@ -108,8 +108,8 @@ fmt_p(char *buf, size_t size, double p, int computed)
 	return buf;
 }
 
-static const char *
-fmt_ratio(char *buf, size_t size, const struct cmp_evidence *e)
+const char *
+reportp_fmt_ratio(char *buf, size_t size, const struct cmp_evidence *e)
 {
 	const struct stats_ratio *r = &e->ratio;
 
@@ -124,8 +124,8 @@ fmt_ratio(char *buf, size_t size, const struct cmp_evidence *e)
 }
 
 /* A benchmark's headline: its verdict on the metric that decides it. */
-static const char *
-fmt_headline(char *buf, size_t size, const struct cmp_metric *m)
+const char *
+reportp_fmt_headline(char *buf, size_t size, const struct cmp_metric *m)
 {
 	switch (m->dec.verdict) {
 	case CMP_FASTER:
@@ -181,8 +181,8 @@ count_verdict(const struct comparison *c, enum cmp_verdict v)
 }
 
 /* The gate's thresholds in words. */
-static const char *
-fmt_gate_rules(char *buf, size_t size, const struct cmp_gate *g)
+const char *
+reportp_fmt_gate_rules(char *buf, size_t size, const struct cmp_gate *g)
 {
 	char fail[96], ms[64];
 
@@ -264,11 +264,29 @@ text_row(FILE *f, int w, const char *label, const struct cmp_metric *m,
 	    fmt_mean_sd(a, sizeof(a), &m->before, st),
 	    fmt_mean_sd(b, sizeof(b), &m->after, st),
 	    fmt_change(c1, sizeof(c1), m->change),
-	    fmt_ratio(r, sizeof(r), &m->ev),
-	    fmt_p(p1, sizeof(p1), m->welch.p, m->ev.computed),
-	    fmt_p(p2, sizeof(p2), m->mwu.p, m->ev.computed),
-	    verdict_color(st, m->dec.verdict),
+	    reportp_fmt_ratio(r, sizeof(r), &m->ev),
+	    reportp_fmt_p(p1, sizeof(p1), m->welch.p, m->ev.computed),
+	    reportp_fmt_p(p2, sizeof(p2), m->mwu.p, m->ev.computed),
+	    reportp_verdict_color(st, m->dec.verdict),
 	    report_verdict_name(m->dec.verdict), reset(st));
+}
+
+void
+reportp_text_phases(FILE *f, const struct cmp_bench *cb, const char *before,
+    const char *after, const struct report_style *st)
+{
+	size_t i, w = 7;
+
+	if (cb->n_phases == 0)
+		return;
+	for (i = 0; i < cb->n_phases; i++)
+		if (strlen(cb->phases[i].name) > w)
+			w = strlen(cb->phases[i].name);
+	fprintf(f, "  %-*s %-22s %-22s %8s  %-24s %8s %8s  %s\n", (int)w,
+	    "phase", before, after, "change", "ratio [CI]", "Welch p", "MWU p",
+	    "verdict");
+	for (i = 0; i < cb->n_phases; i++)
+		text_row(f, (int)w, cb->phases[i].name, &cb->phases[i].m, st);
 }
 
 /* One benchmark's section of the terminal report. */
@@ -278,32 +296,21 @@ text_bench(FILE *f, const struct comparison *c, const struct cmp_bench *cb,
 {
 	const struct cmp_metric *main = &cb->m[c->opts.metric];
 	char a[96], b[96], h[200], s6[160];
-	size_t i, w = 7;
 	int k;
 
 	fprintf(f, "\n%s%s%s", st->color ? "\033[1m" : "", cb->name, reset(st));
 	if (cb->after_name != NULL)
 		fprintf(f, " (before) and %s%s%s (after)",
 		    st->color ? "\033[1m" : "", cb->after_name, reset(st));
-	fprintf(f, ": %s%s%s\n", verdict_color(st, main->dec.verdict),
-	    fmt_headline(h, sizeof(h), main), reset(st));
+	fprintf(f, ": %s%s%s\n", reportp_verdict_color(st, main->dec.verdict),
+	    reportp_fmt_headline(h, sizeof(h), main), reset(st));
 	fprintf(f, "  %-7s %-22s %-22s %8s  %-24s %8s %8s  %s\n", "metric",
 	    "before", "after", "change", "ratio [CI]", "Welch p", "MWU p",
 	    "verdict");
 	for (k = 0; k < CMP_M_COUNT; k++)
 		text_row(f, 7, report_measure_name((enum cmp_measure)k),
 		    &cb->m[k], st);
-	if (cb->n_phases > 0) {
-		for (i = 0; i < cb->n_phases; i++)
-			if (strlen(cb->phases[i].name) > w)
-				w = strlen(cb->phases[i].name);
-		fprintf(f, "  %-*s %-22s %-22s %8s  %-24s %8s %8s  %s\n",
-		    (int)w, "phase", "before", "after", "change", "ratio [CI]",
-		    "Welch p", "MWU p", "verdict");
-		for (i = 0; i < cb->n_phases; i++)
-			text_row(f, (int)w, cb->phases[i].name,
-			    &cb->phases[i].m, st);
-	}
+	reportp_text_phases(f, cb, "before", "after", st);
 	for (k = 0; k < CMP_M_COUNT; k++) {
 		if (shown & (1u << k))
 			fprintf(f, "  decision (%s): %s\n",
@@ -375,7 +382,7 @@ report_comparison_text(FILE *f, const struct comparison *c,
 	    : st->color            ? "\033[1;31m"
 	                           : "",
 	    report_gate_name(g->status), reset(st),
-	    fmt_gate_rules(rules, sizeof(rules), g));
+	    reportp_fmt_gate_rules(rules, sizeof(rules), g));
 	for (i = 0; i < g->n_items; i++)
 		fprintf(f, "  %s: %s\n",
 		    g->items[i].name != NULL ? g->items[i].name
@@ -384,8 +391,8 @@ report_comparison_text(FILE *f, const struct comparison *c,
 }
 
 /* Markdown-safe inline code: backticks become quotes, pipes are escaped. */
-static void
-md_code(FILE *f, const char *s)
+void
+reportp_md_code(FILE *f, const char *s)
 {
 	fputc('`', f);
 	for (; *s != '\0'; s++) {
@@ -401,8 +408,8 @@ md_code(FILE *f, const char *s)
 	fputc('`', f);
 }
 
-static void
-md_text(FILE *f, const char *s)
+void
+reportp_md_text(FILE *f, const char *s)
 {
 	for (; *s != '\0'; s++) {
 		if (strchr("\\`*_[]<>|#", *s) != NULL)
@@ -413,30 +420,31 @@ md_text(FILE *f, const char *s)
 
 /* A row of the Markdown table: the benchmark's name (NULL: none), then
    the metric (or "phase " and the phase's name), bold when it counts. */
-static void
-md_row(FILE *f, const char *bench, const char *prefix, const char *metric,
-    const struct cmp_metric *m, int bold)
+void
+reportp_md_row(FILE *f, const char *bench, const char *prefix,
+    const char *metric, const struct cmp_metric *m, int bold)
 {
 	struct report_style st = {0, 1};
 	char a[96], b[96], r[64], p1[16], p2[16], c1[16];
 
 	fputs("| ", f);
 	if (bench != NULL)
-		md_code(f, bench);
+		reportp_md_code(f, bench);
 	fputs(" | ", f);
 	if (prefix != NULL) {
 		fputs(prefix, f);
-		md_code(f, metric);
+		reportp_md_code(f, metric);
 	} else
 		fputs(metric, f);
 	fprintf(f, " | %s | %s | %s | %s | %s | %s | %s%s%s |\n",
 	    fmt_mean_sd(a, sizeof(a), &m->before, &st),
 	    fmt_mean_sd(b, sizeof(b), &m->after, &st),
 	    fmt_change(c1, sizeof(c1), m->change),
-	    fmt_ratio(r, sizeof(r), &m->ev),
-	    fmt_p(p1, sizeof(p1), m->welch.p, m->ev.computed),
-	    fmt_p(p2, sizeof(p2), m->mwu.p, m->ev.computed), bold ? "**" : "",
-	    report_verdict_name(m->dec.verdict), bold ? "**" : "");
+	    reportp_fmt_ratio(r, sizeof(r), &m->ev),
+	    reportp_fmt_p(p1, sizeof(p1), m->welch.p, m->ev.computed),
+	    reportp_fmt_p(p2, sizeof(p2), m->mwu.p, m->ev.computed),
+	    bold ? "**" : "", report_verdict_name(m->dec.verdict),
+	    bold ? "**" : "");
 }
 
 void
@@ -452,23 +460,24 @@ report_comparison_markdown(
 	int k;
 
 	fprintf(f, "### bench-tests: ");
-	md_text(f, c->before_name);
+	reportp_md_text(f, c->before_name);
 	fprintf(f, " → ");
-	md_text(f, c->after_name);
+	reportp_md_text(f, c->after_name);
 	fprintf(f, "\n\n");
 	if (g != NULL) {
 		fprintf(f, "**Gate: %s** (", report_gate_name(g->status));
-		md_text(f, fmt_gate_rules(rules, sizeof(rules), g));
+		reportp_md_text(
+		    f, reportp_fmt_gate_rules(rules, sizeof(rules), g));
 		fprintf(f, ")\n\n");
 		for (i = 0; i < g->n_items; i++) {
 			fputs("- ", f);
 			if (g->items[i].name != NULL)
-				md_code(f, g->items[i].name);
+				reportp_md_code(f, g->items[i].name);
 			else
 				fputs("the result", f);
 			fprintf(f, ": %s",
 			    g->items[i].level == GATE_PASS ? "" : "**");
-			md_text(f, g->items[i].reason);
+			reportp_md_text(f, g->items[i].reason);
 			fprintf(f, "%s\n",
 			    g->items[i].level == GATE_PASS ? "" : "**");
 		}
@@ -483,12 +492,12 @@ report_comparison_markdown(
 		const struct cmp_bench *cb = &c->benches[i];
 
 		for (k = 0; k < CMP_M_COUNT; k++)
-			md_row(f, k == 0 ? cb->name : NULL, NULL,
+			reportp_md_row(f, k == 0 ? cb->name : NULL, NULL,
 			    report_measure_name((enum cmp_measure)k), &cb->m[k],
 			    cb->m[k].dec.verdict != CMP_SAME &&
 			        (shown & (1u << k)) != 0);
 		for (j = 0; j < cb->n_phases; j++)
-			md_row(f, NULL, "phase ", cb->phases[j].name,
+			reportp_md_row(f, NULL, "phase ", cb->phases[j].name,
 			    &cb->phases[j].m, 0);
 	}
 	fprintf(f,
@@ -502,10 +511,10 @@ report_comparison_markdown(
 		const struct cmp_bench *cb = &c->benches[i];
 
 		fputs("- ", f);
-		md_code(f, cb->name);
+		reportp_md_code(f, cb->name);
 		if (cb->after_name != NULL) {
 			fputs(" (before) and ", f);
-			md_code(f, cb->after_name);
+			reportp_md_code(f, cb->after_name);
 			fputs(" (after)", f);
 		}
 		sep = ": ";
@@ -514,11 +523,11 @@ report_comparison_markdown(
 				continue;
 			fprintf(f, "%s%s: ", sep,
 			    report_measure_name((enum cmp_measure)k));
-			md_text(f, cb->m[k].dec.rule);
+			reportp_md_text(f, cb->m[k].dec.rule);
 			sep = "; ";
 		}
 		fprintf(f, "; %s: ", SECTION06);
-		md_text(f,
+		reportp_md_text(f,
 		    fmt_section06(s6, sizeof(s6), &cb->m[c->opts.metric], &st));
 		if (cb->failed_before > 0 || cb->failed_after > 0)
 			fprintf(f, "; failed runs: %zu before, %zu after",
@@ -543,7 +552,7 @@ report_comparison_markdown(
 			const struct cmp_unit *u = &c->units[i];
 
 			fputs("| ", f);
-			md_code(f, u->name);
+			reportp_md_code(f, u->name);
 			for (k = 0; k < 2; k++)
 				fprintf(f, " | %s | %s | %s",
 				    report_fmt_time(
@@ -559,17 +568,17 @@ report_comparison_markdown(
 	}
 	for (i = 0; c->only_before != NULL && c->only_before[i] != NULL; i++) {
 		fputs("- only before: ", f);
-		md_code(f, c->only_before[i]);
+		reportp_md_code(f, c->only_before[i]);
 		fputc('\n', f);
 	}
 	for (i = 0; c->only_after != NULL && c->only_after[i] != NULL; i++) {
 		fputs("- only after: ", f);
-		md_code(f, c->only_after[i]);
+		reportp_md_code(f, c->only_after[i]);
 		fputc('\n', f);
 	}
 	for (i = 0; c->warnings != NULL && c->warnings[i] != NULL; i++) {
 		fputs("- warning: ", f);
-		md_text(f, c->warnings[i]);
+		reportp_md_text(f, c->warnings[i]);
 		fputc('\n', f);
 	}
 }
@@ -587,8 +596,8 @@ side_json(const struct stats_summary *s)
 	return o;
 }
 
-static json_t *
-ratio_ci_json(const struct cmp_evidence *e)
+json_t *
+reportp_ratio_ci_json(const struct cmp_evidence *e)
 {
 	return e->computed && e->ratio.bounded
 	           ? json_pack("[oo]", reportp_jreal(e->ratio.ci_low),
@@ -596,8 +605,8 @@ ratio_ci_json(const struct cmp_evidence *e)
 	           : json_null();
 }
 
-static json_t *
-metric_json(const struct cmp_metric *m)
+json_t *
+reportp_metric_json(const struct cmp_metric *m)
 {
 	json_t *o = json_object(), *s6;
 	int t = m->ev.computed;
@@ -608,7 +617,7 @@ metric_json(const struct cmp_metric *m)
 	json_object_set_new(o, "change", reportp_jreal(m->change));
 	json_object_set_new(
 	    o, "ratio", reportp_jreal(t ? m->ev.ratio.ratio : NAN));
-	json_object_set_new(o, "ratio_ci", ratio_ci_json(&m->ev));
+	json_object_set_new(o, "ratio_ci", reportp_ratio_ci_json(&m->ev));
 	json_object_set_new(
 	    o, "welch_t", t ? reportp_jreal(m->welch.t) : json_null());
 	json_object_set_new(
@@ -633,8 +642,8 @@ metric_json(const struct cmp_metric *m)
 	return o;
 }
 
-static json_t *
-gate_json(const struct cmp_gate *g)
+json_t *
+reportp_gate_json(const struct cmp_gate *g)
 {
 	json_t *gate = json_object(), *items = json_array(), *ms, *it;
 	unsigned set = g->metrics != 0 ? g->metrics : 1u << CMP_M_WALL;
@@ -690,7 +699,7 @@ bench_json(const struct comparison *c, const struct cmp_bench *cb)
 	json_object_set_new(b, "change", reportp_jreal(m->change));
 	json_object_set_new(b, "ratio",
 	    reportp_jreal(m->ev.computed ? m->ev.ratio.ratio : NAN));
-	json_object_set_new(b, "ratio_ci", ratio_ci_json(&m->ev));
+	json_object_set_new(b, "ratio_ci", reportp_ratio_ci_json(&m->ev));
 	json_object_set_new(b, "detectable", reportp_jreal(m->dec.detectable));
 	json_object_set_new(b, "rule", json_string(m->dec.rule));
 	json_object_set_new(b, "section06",
@@ -708,13 +717,13 @@ bench_json(const struct comparison *c, const struct cmp_bench *cb)
 	for (k = 0; k < CMP_M_COUNT; k++)
 		json_object_set_new(metrics,
 		    report_measure_name((enum cmp_measure)k),
-		    metric_json(&cb->m[k]));
+		    reportp_metric_json(&cb->m[k]));
 	json_object_set_new(b, "metrics", metrics);
 	if (cb->phases != NULL) {
 		metrics = json_object();
 		for (i = 0; i < cb->n_phases; i++)
 			json_object_set_new(metrics, cb->phases[i].name,
-			    metric_json(&cb->phases[i].m));
+			    reportp_metric_json(&cb->phases[i].m));
 		json_object_set_new(b, "phases", metrics);
 	}
 	return b;
@@ -741,7 +750,7 @@ report_comparison_json(const struct comparison *c, const struct cmp_gate *g,
 	json_object_set_new(root, "ci_level", reportp_jreal(c->opts.ci_level));
 	json_object_set_new(root, "interval", json_string("fieller"));
 	if (g != NULL)
-		json_object_set_new(root, "gate", gate_json(g));
+		json_object_set_new(root, "gate", reportp_gate_json(g));
 	benches = json_array();
 	for (i = 0; i < c->n_benches; i++)
 		json_array_append_new(benches, bench_json(c, &c->benches[i]));

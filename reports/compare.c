@@ -140,6 +140,9 @@ report_compare_decide(
     const struct cmp_evidence *e, double alpha, struct cmp_decision *d)
 {
 	const struct stats_ratio *r = &e->ratio;
+	const char *mean_test = e->mean_test != NULL ? e->mean_test : "Welch";
+	const char *rank_test =
+	    e->rank_test != NULL ? e->rank_test : "Mann-Whitney";
 	char ch[96];
 	int mean_ok, rank_ok;
 
@@ -153,10 +156,15 @@ report_compare_decide(
 		return;
 	}
 	if (e->n_before < 2 || e->n_after < 2) {
-		snprintf(d->rule, sizeof(d->rule),
-		    "untested: %zu and %zu runs (a test needs at least 2 on "
-		    "each side)",
-		    e->n_before, e->n_after);
+		if (e->paired)
+			snprintf(d->rule, sizeof(d->rule),
+			    "untested: %zu pair%s (a test needs at least 2)",
+			    e->n_before, e->n_before == 1 ? "" : "s");
+		else
+			snprintf(d->rule, sizeof(d->rule),
+			    "untested: %zu and %zu runs (a test needs at "
+			    "least 2 on each side)",
+			    e->n_before, e->n_after);
 		return;
 	}
 	if (!e->computed) {
@@ -170,6 +178,12 @@ report_compare_decide(
 		    "untested: with %zu and %zu runs the rank test cannot "
 		    "reach p < %g (its smallest p is %.2g): measure more runs",
 		    e->n_before, e->n_after, alpha, e->p_rank_min);
+		if (e->paired)
+			snprintf(d->rule, sizeof(d->rule),
+			    "untested: with %zu pairs the %s test cannot "
+			    "reach p < %g (its smallest p is %.2g): measure "
+			    "more pairs",
+			    e->n_before, rank_test, alpha, e->p_rank_min);
 		return;
 	}
 	if (!r->bounded) {
@@ -184,10 +198,10 @@ report_compare_decide(
 	if ((r->ci_low > 1 || r->ci_high < 1) && mean_ok && rank_ok) {
 		d->verdict = r->ci_low > 1 ? CMP_SLOWER : CMP_FASTER;
 		snprintf(d->rule, sizeof(d->rule),
-		    "%s: the interval excludes 1, Welch p = %.2g and "
-		    "Mann-Whitney p = %.2g < %g",
+		    "%s: the interval excludes 1, %s p = %.2g and "
+		    "%s p = %.2g < %g",
 		    reportp_fmt_change(ch, sizeof(ch), d->verdict, r),
-		    e->p_mean, e->p_rank, alpha);
+		    mean_test, e->p_mean, rank_test, e->p_rank, alpha);
 		return;
 	}
 	d->verdict = CMP_SAME;
@@ -202,7 +216,7 @@ report_compare_decide(
 		snprintf(d->rule, sizeof(d->rule),
 		    "no significant change: %s excludes 0 but %s p = %.2g >= "
 		    "%g; changes beyond +-%.1f %% would have been detected",
-		    ch, !mean_ok ? "Welch" : "Mann-Whitney",
+		    ch, !mean_ok ? mean_test : rank_test,
 		    !mean_ok ? e->p_mean : e->p_rank, alpha,
 		    100 * d->detectable);
 }
@@ -417,9 +431,8 @@ find_phase(const struct bench_result *r, const char *name)
 	return NULL;
 }
 
-/* The phases of either side, each compared as a metric is. */
-static void
-compare_phases(struct cmp_bench *cb, const struct bench_result *rb,
+void
+reportp_compare_phases(struct cmp_bench *cb, const struct bench_result *rb,
     const struct bench_result *ra, const struct cmp_opts *opts)
 {
 	const struct bench_phase *pb, *pa;
@@ -461,7 +474,7 @@ compare_bench(struct comparison *c, const struct bench_result *rb,
 		cb->after_name = reportp_xstrdup(ra->name);
 	for (k = 0; k < CMP_M_COUNT; k++)
 		compare_metric(rb, ra, (enum cmp_measure)k, opts, &cb->m[k]);
-	compare_phases(cb, rb, ra, opts);
+	reportp_compare_phases(cb, rb, ra, opts);
 	cb->verdict = cb->m[opts->metric].dec.verdict;
 	if (cb->verdict == CMP_FASTER)
 		c->n_faster++;

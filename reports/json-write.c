@@ -420,11 +420,10 @@ profile_json(const struct prof_section *p)
 	return o;
 }
 
-char *
-report_baseline_dump(const struct baseline *b, struct bench_error *err)
+json_t *
+reportp_baseline_json(const struct baseline *b)
 {
 	json_t *root, *tool, *results;
-	char *text;
 	size_t i;
 
 	root = json_object();
@@ -450,19 +449,35 @@ report_baseline_dump(const struct baseline *b, struct bench_error *err)
 		json_object_set_new(root, "tests", tests_json(b->tests));
 	if (b->profile != NULL)
 		json_object_set_new(root, "profile", profile_json(b->profile));
+	return root;
+}
+
+char *
+reportp_json_file_text(json_t *root)
+{
+	char *text;
+	size_t i;
 
 	text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
 	json_decref(root);
-	if (text == NULL) {
-		bench_error_set(err, BENCH_ERR_NOMEM,
-		    "cannot serialise the baseline (invalid UTF-8 in a "
-		    "string?)");
+	if (text == NULL)
 		return NULL;
-	}
 	/* A text file ends in a newline. */
 	i = strlen(text);
 	text = reportp_xreallocarray(text, i + 2, 1);
 	text[i] = '\n';
 	text[i + 1] = '\0';
+	return text;
+}
+
+char *
+report_baseline_dump(const struct baseline *b, struct bench_error *err)
+{
+	char *text = reportp_json_file_text(reportp_baseline_json(b));
+
+	if (text == NULL)
+		bench_error_set(err, BENCH_ERR_NOMEM,
+		    "cannot serialise the baseline (invalid UTF-8 in a "
+		    "string?)");
 	return text;
 }

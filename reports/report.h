@@ -319,6 +319,15 @@ struct baseline *report_baseline_create(void);
 void report_baseline_free(struct baseline *b);
 /* Append an empty result, owned by b; returns it (valid until the next add). */
 struct bench_result *report_baseline_add_result(struct baseline *b);
+/* Free the fields of a result (not the struct itself). */
+void report_result_clear(struct bench_result *r);
+/*
+ * Move result i of b into a new baseline with a copy of b's metadata
+ * (id included: give it its own); NULL with err when the copy cannot be
+ * made (i out of range, or b does not serialise).  b keeps the others.
+ */
+struct baseline *report_baseline_take_result(
+    struct baseline *b, size_t i, struct bench_error *err);
 /* Look a result up by name; NULL if absent. */
 struct bench_result *report_baseline_find(
     const struct baseline *b, const char *name);
@@ -499,11 +508,14 @@ struct cmp_evidence {
 	int missing;  /* the metric is absent on a side */
 	int computed; /* ratio and p-values are valid */
 	struct stats_ratio ratio;
-	double p_mean;     /* a test of the means (Welch's t-test) */
-	double p_rank;     /* a rank test (Mann-Whitney U) */
-	double p_rank_min; /* the smallest p the rank test can give with
-	                      these n (0 when it has no floor) */
-	const char *why;   /* why not computed (a static string), or NULL */
+	double p_mean;         /* a test of the means (Welch's t-test) */
+	double p_rank;         /* a rank test (Mann-Whitney U) */
+	double p_rank_min;     /* the smallest p the rank test can give with
+	                          these n (0 when it has no floor) */
+	const char *why;       /* why not computed (a static string), or NULL */
+	int paired;            /* n_before pairs (then n_after == n_before) */
+	const char *mean_test; /* the tests' names in the rule: NULL for */
+	const char *rank_test; /* "Welch" and "Mann-Whitney" */
 };
 
 /* A verdict and why. */
@@ -686,6 +698,63 @@ void report_comparison_markdown(
     FILE *f, const struct comparison *c, const struct cmp_gate *g);
 char *report_comparison_json(const struct comparison *c,
     const struct cmp_gate *g, struct bench_error *err);
+
+/*
+ * ab.c: two sides measured in alternating pairs (bench-tests ab).  Pair i
+ * (from 0) ran base first when i is even, head first when it is odd: the
+ * order is counterbalanced.  Each metric is decided on the pairs: the
+ * log-ratios head/base, the geometric mean ratio with its t interval, the
+ * paired t-test and the Wilcoxon signed-rank test, fed to
+ * report_compare_decide; the two sides' runs compared as independent
+ * samples (report_compare_samples) are kept beside, for comparison.
+ */
+struct ab_comparison {
+	char *base_name; /* "origin/main (1a2b3c4d)", or command A */
+	char *head_name;
+	struct cmp_opts opts; /* opts.metric decides */
+	size_t n_pairs;
+	double *base; /* opts.metric of each pair's runs, n_pairs each */
+	double *head;
+	struct stats_paired paired[CMP_M_COUNT]; /* valid when computed */
+	struct cmp_metric unpaired[CMP_M_COUNT];
+	/*
+	 * The paired decisions as a comparison of one benchmark (the head's
+	 * name), what the gate judges: m[k].ev and m[k].dec are the paired
+	 * evidence and verdict, m[k].before and m[k].after the sides'
+	 * summaries.
+	 */
+	struct comparison *c;
+	int complete; /* every pair measured (not interrupted) */
+	/*
+	 * --phases: c->benches[0].phases compares them (unpaired, as compare
+	 * does), coverage[0] and [1] the sides' phase_coverage.
+	 */
+	int has_phases;
+	double coverage[2];
+};
+
+/*
+ * Compare the runs of base and head (the same number of runs, pair by
+ * pair; complete: 0 when interrupted).  Returns a new comparison (caller
+ * frees with report_ab_free); never fails.
+ */
+struct ab_comparison *report_ab_compare(const struct bench_result *base,
+    const char *base_name, const struct bench_result *head,
+    const char *head_name, const struct cmp_opts *opts, int complete);
+void report_ab_free(struct ab_comparison *ab);
+/*
+ * The A/B comparison as a terminal report, Markdown or JSON (a string the
+ * caller frees, NULL with err on failure); g (may be NULL) is the gate's
+ * judgement of ab->c.  The JSON holds both sides' full baselines (NULL:
+ * null) under "baselines".
+ */
+void report_ab_text(FILE *f, const struct ab_comparison *ab,
+    const struct cmp_gate *g, const struct report_style *style);
+void report_ab_markdown(
+    FILE *f, const struct ab_comparison *ab, const struct cmp_gate *g);
+char *report_ab_json(const struct ab_comparison *ab, const struct cmp_gate *g,
+    const struct baseline *base, const struct baseline *head,
+    struct bench_error *err);
 
 /* profile.c: the units of the two-pass profile and their costs. */
 

@@ -106,6 +106,8 @@ struct spawn_opts {
 	void (*on_tick)(void *arg);
 	void *arg;
 	struct spawn_note *note; /* NULL, or filled by spawn_run */
+	int after_interrupt;     /* run it even when we were interrupted
+	                            (clean-up); a new signal still ends it */
 };
 
 /*
@@ -132,6 +134,12 @@ int spawn_run(const struct spawn_opts *opts, struct bench_run *run);
  */
 char *spawn_capture(char *const *argv, const char *dir, size_t max,
     double timeout, int *status);
+/*
+ * Run a clean-up command (output to /dev/null, no timeout) even after an
+ * interruption; its exit status (128 + a signal), or -1 when it could not
+ * be started.
+ */
+int spawn_cleanup(char *const *argv, const char *dir);
 /* The signal that interrupted us (SIGINT, SIGTERM, SIGHUP, SIGQUIT) or 0. */
 int spawn_interrupted(void);
 /* A signal's abbreviation without "SIG" ("TERM"), "?" when unknown. */
@@ -211,6 +219,7 @@ struct bench_cmd {
 	char *command; /* display form */
 	char **argv;
 	char *dir;
+	char **envp; /* NULL = our environment */
 };
 
 enum measure_status {
@@ -253,12 +262,23 @@ void measure_phases_close(struct measure_opts *o);
 void measure_phases_collect(
     const struct measure_opts *o, struct bench_result *r, int keep);
 /*
+ * Measure a and b in alternating pairs (A B, B A, ...): warm-ups of both,
+ * then pairs until the convergence rule holds on the log-ratios b/a of
+ * metric (the CV rule: their standard deviation; --converge ci: the
+ * half-width of their mean's interval), within --runs, --max-runs and
+ * --max-time counted in pairs.  Fills ra and rb as measure_benchmark does,
+ * run i of each being pair i; returns a measure_status.
+ */
+int measure_pairs(const struct measure_opts *o, const struct bench_cmd *a,
+    const struct bench_cmd *b, enum cmp_measure metric, struct bench_result *ra,
+    struct bench_result *rb);
+/*
  * Run the pre-build command (argv) in dir with its output kept aside; on
  * failure print the end of its output.  Returns 0, MEASURE_FAILED,
  * MEASURE_INTERRUPTED or MEASURE_SPAWN_ERROR.
  */
 int measure_prebuild(const struct measure_opts *o, char *const *argv,
-    const char *dir, const char *display);
+    const char *dir, char *const *envp, const char *display);
 
 /* session.c: the options and the flow every measuring command shares. */
 struct session_opts {
@@ -284,7 +304,7 @@ struct session {
 	char *ws;           /* the workspace, resolved */
 	struct baseline *b; /* what the session measured */
 	int finished;       /* session_finish ran */
-	char **prebuilt;    /* the pre-builds done (display forms) */
+	char **prebuilt; /* the pre-builds done: display form, newline, dir */
 };
 
 #define SESSION_SHORTOPTS "C:l:o:qr:w:"
@@ -345,6 +365,12 @@ int session_begin_command(
  * The one place that decides; returns an exit status (0 to go on).
  */
 int session_prebuild_command(struct session *s, char *const *cmd);
+/*
+ * session_prebuild_command for cmd run in dir (NULL: the workspace) with
+ * the environment envp (NULL: ours): what ab pre-builds in each worktree.
+ */
+int session_prebuild_in(
+    struct session *s, char *const *cmd, const char *dir, char *const *envp);
 /* Measure argv as benchmark name (NULL: the command); an exit status. */
 int session_measure(struct session *s, const char *name, char *const *argv,
     struct bench_result **out);
@@ -428,6 +454,14 @@ void cmd_getopt_error(const char *cmd, int argc, char **argv, int c)
     __attribute__((noreturn));
 /* Join argv into one display string with shell quoting where needed. */
 char *cmd_join_argv(char *const *argv);
+/*
+ * Split a command line into words as a POSIX shell does, without any
+ * expansion: blanks separate words, '...' and "..." quote (a backslash in
+ * "..." escapes \\ " $ `), a backslash elsewhere escapes the next
+ * character.  *out is a new NULL-terminated vector (NULL for no words);
+ * returns 0, or -1 for an unterminated quote.
+ */
+int cmd_split_words(const char *s, char ***out);
 
 /* cmd-compare.c */
 
@@ -460,6 +494,9 @@ void cmd_profile_print(struct session *s, size_t top, int status);
 /* cmd-post.c, cmd-serve.c */
 extern const struct cmd_entry cmd_post_entry;
 extern const struct cmd_entry cmd_serve_entry;
+
+/* cmd-ab.c */
+extern const struct cmd_entry cmd_ab_entry;
 
 /* cmd-export.c */
 extern const struct cmd_entry cmd_export_entry;

@@ -18,6 +18,7 @@ const struct cmd_entry *const cmd_table[] = {
     &cmd_sweep_entry,
     &cmd_compare_entry,
     &cmd_check_entry,
+    &cmd_ab_entry,
     &cmd_export_entry,
     &cmd_flame_entry,
     &cmd_profile_entry,
@@ -292,4 +293,61 @@ cmd_join_argv(char *const *argv)
 	}
 	buf[len] = '\0';
 	return buf;
+}
+
+int
+cmd_split_words(const char *s, char ***out)
+{
+	struct sbuf w = {NULL, 0, 0};
+	char **v = NULL, quote = 0, *word;
+	int in_word = 0;
+
+	for (; *s != '\0'; s++) {
+		if (quote == '\'') {
+			if (*s == '\'')
+				quote = 0;
+			else
+				sbuf_add(&w, s, 1);
+			continue;
+		}
+		if (quote == '"') {
+			if (*s == '"')
+				quote = 0;
+			else if (*s == '\\' && s[1] != '\0' &&
+			         strchr("\\\"$`", s[1]) != NULL)
+				sbuf_add(&w, ++s, 1);
+			else
+				sbuf_add(&w, s, 1);
+			continue;
+		}
+		if (*s == ' ' || *s == '\t' || *s == '\n') {
+			if (in_word) {
+				word = sbuf_take(&w, NULL);
+				strv_push(&v, word);
+				free(word);
+				in_word = 0;
+			}
+			continue;
+		}
+		in_word = 1;
+		if (*s == '\'' || *s == '"')
+			quote = *s;
+		else if (*s == '\\' && s[1] != '\0')
+			sbuf_add(&w, ++s, 1);
+		else
+			sbuf_add(&w, s, 1);
+	}
+	if (quote != 0) {
+		free(sbuf_take(&w, NULL));
+		strv_free(v);
+		return -1;
+	}
+	if (in_word) {
+		word = sbuf_take(&w, NULL);
+		strv_push(&v, word);
+		free(word);
+	} else
+		free(sbuf_take(&w, NULL));
+	*out = v;
+	return 0;
 }

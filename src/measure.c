@@ -165,23 +165,26 @@ measure_phases_close(struct measure_opts *o)
 	}
 }
 
-void
-measure_phases_collect(
-    const struct measure_opts *o, struct bench_result *r, int keep)
+/*
+ * With --phases, read what the last run printed (stdout, then stderr, a
+ * chunk at a time; copied to the --log), empty the files for the next run,
+ * and return the phase sums, not yet in r (phases_commit puts them there).
+ * NULL without --phases.  When skip (an interrupted run nobody keeps and
+ * no log waits for), the output is dropped unread.
+ */
+static struct phase_scan *
+phases_take(
+    const struct measure_opts *o, const struct bench_result *r, int skip)
 {
 	static char buf[65536];
 	struct phase_scan *scan;
-	uint64_t ignored = r->phase_lines_ignored;
 	ssize_t n = 0;
 	off_t off;
-	int i, fd, skip;
+	int i, fd;
 
 	if (o->phases == NULL || o->show_output || o->phase_fd[1] < 0)
-		return;
-	r->has_phases = 1;
+		return NULL;
 	scan = report_phase_scan_new(o->phases);
-	/* Interrupted: nothing to keep and nobody waits for a log. */
-	skip = !keep && spawn_interrupted() && o->log_fd < 0;
 	for (i = 0; i < 2; i++) {
 		fd = o->phase_fd[i];
 		for (off = 0;
@@ -202,6 +205,23 @@ measure_phases_collect(
 			    "cannot empty the temporary output file: %s",
 			    strerror(errno));
 	}
+	return scan;
+}
+
+/*
+ * Put scan's sums into r as its run r->n_runs - 1 when keep (a measured
+ * run that counts, already appended), or drop them; free scan (NULL: no
+ * --phases, nothing to do).  Warns once per result when matching lines
+ * could not be used.
+ */
+static void
+phases_commit(struct phase_scan *scan, struct bench_result *r, int keep)
+{
+	uint64_t ignored = r->phase_lines_ignored;
+
+	if (scan == NULL)
+		return;
+	r->has_phases = 1;
 	report_phase_scan_commit(
 	    scan, r, r->n_runs > 0 ? r->n_runs - 1 : 0, keep && r->n_runs > 0);
 	report_phase_scan_free(scan);
@@ -215,6 +235,16 @@ measure_phases_collect(
 	}
 }
 
+void
+measure_phases_collect(
+    const struct measure_opts *o, struct bench_result *r, int keep)
+{
+	/* Interrupted: nothing to keep and nobody waits for a log. */
+	int skip = !keep && spawn_interrupted() && o->log_fd < 0;
+
+	phases_commit(phases_take(o, r, skip), r, keep);
+}
+
 /* One run of c; returns spawn_run's result. */
 static int
 one_run(const struct measure_opts *o, const struct bench_cmd *c,
@@ -224,6 +254,7 @@ one_run(const struct measure_opts *o, const struct bench_cmd *c,
 	struct spawn_opts so = {
 	    .argv = c->argv,
 	    .dir = c->dir,
+	    .envp = c->envp,
 	    .out_fd = -1,
 	    .err_fd = -1,
 	    .timeout = o->timeout,
@@ -305,6 +336,97 @@ report_failure(const struct measure_opts *o, const struct bench_cmd *c,
 	    o->phases != NULL ? "--log FILE" : "--show-output or --log FILE");
 }
 
+static void warn_slow_first(
+    const struct bench_cmd *c, const struct bench_result *r);
+
+/* What step() asks of its caller besides a measure_status. */
+#define STEP_AGAIN 1
+
+/*
+ * One run of c as the run loop does it: the log separator, the run, then
+ * what spawn_run saw.  Returns 0 for a run that counts (run filled; its
+ * --phases output is left for the caller to collect), STEP_AGAIN when it
+ * must be run again (we were paused), or MEASURE_INTERRUPTED,
+ * MEASURE_SPAWN_ERROR or MEASURE_FAILED (a failed run without
+ * --ignore-failure) after saying why; a run that does not count has its
+ * output collected into r as dropped.  log_what names it in the log
+ * ("run"), what in messages ("run"), i of n (0: open-ended).
+ */
+static int
+step(const struct measure_opts *o, const struct bench_cmd *c,
+    struct bench_result *r, struct progress *p, const char *log_what,
+    const char *what, size_t i, size_t n, struct bench_run *run, int *warned)
+{
+	struct spawn_note note;
+
+	if (spawn_interrupted())
+		return MEASURE_INTERRUPTED;
+	log_separator(o, log_what, i, n, c->command);
+	if (one_run(o, c, p, run, &note) != 0) {
+		term_progress_clear();
+		errorf("cannot run '%s': %s", c->argv[0], strerror(errno));
+		return MEASURE_SPAWN_ERROR;
+	}
+	/* A run cut short by the signal does not count. */
+	if (spawn_interrupted()) {
+		measure_phases_collect(o, r, 0);
+		return MEASURE_INTERRUPTED;
+	}
+	if (after_run(c, what, i, &note, warned)) {
+		measure_phases_collect(o, r, 0);
+		return STEP_AGAIN;
+	}
+	if (report_run_failed(run) && !o->ignore_failure) {
+		measure_phases_collect(o, r, 0);
+		report_failure(o, c, what, i, n, run);
+		return MEASURE_FAILED;
+	}
+	return 0;
+}
+
+/* Append run to r's runs (cap: their capacity). */
+static void
+add_run(struct bench_result *r, size_t *cap, const struct bench_run *run)
+{
+	if (r->n_runs == *cap) {
+		*cap = *cap == 0 ? 16 : 2 * *cap;
+		r->runs = xreallocarray(r->runs, *cap, sizeof(*r->runs));
+	}
+	r->runs[r->n_runs++] = *run;
+}
+
+/* Set r's name, command, argv and workdir from c, and its rules from o. */
+static void
+result_start(const struct measure_opts *o, const struct bench_cmd *c,
+    struct bench_result *r)
+{
+	r->name = xstrdup(c->name);
+	r->command = xstrdup(c->command);
+	r->argv = strv_copy(c->argv);
+	r->workdir = c->dir != NULL ? xstrdup(c->dir) : NULL;
+	r->cv_tolerance = o->tolerance;
+	r->ci_target = o->ci_target > 0 ? o->ci_target : NAN;
+	r->stop = STOP_NONE;
+}
+
+/* Close r: its times and statistics; 0 or MEASURE_STATS_ERROR. */
+static int
+result_finish(const struct measure_opts *o, const struct bench_cmd *c,
+    struct bench_result *r, double t_start)
+{
+	struct bench_error err;
+
+	r->measure_seconds = mono_now() - t_start;
+	r->converged = r->stop == STOP_CONVERGED;
+	if (report_result_compute(r, o->ci_level, o->outlier_threshold, &err) !=
+	    0) {
+		errorf("statistics of '%s': %s", c->name, err.text);
+		return MEASURE_STATS_ERROR;
+	}
+	warn_slow_first(c, r);
+	return 0;
+}
+
 /*
  * The spread the convergence rule judges, after n runs with mean and sum
  * of squared deviations m2: the CV, or the half-width of the mean's
@@ -343,64 +465,80 @@ warn_slow_first(const struct bench_cmd *c, const struct bench_result *r)
 	    c->name, first, ratio, rest);
 }
 
+/* A progress line with no run yet, for o's convergence rule. */
+static void
+progress_start(const struct measure_opts *o, struct progress *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->mean = NAN;
+	p->tolerance = o->ci_target > 0 ? o->ci_target : o->tolerance;
+	p->what = o->ci_target > 0 ? "CI +-" : "CV";
+}
+
+/*
+ * Before run n + 1 (n done, whose spread and mean are given): why the
+ * loop stops (STOP_NONE: it goes on), by --runs, the convergence rule,
+ * --max-runs and the --max-time budget; sets p's counts for the run.
+ */
+static enum bench_stop
+next_run(const struct measure_opts *o, size_t n, double spread, double target,
+    double t_start, double mean, struct progress *p)
+{
+	if (n >= o->runs) {
+		if (n >= 2 && spread <= target)
+			return STOP_CONVERGED;
+		if (n >= o->max_runs)
+			return STOP_MAX_RUNS;
+		if (o->max_time > 0 &&
+		    mono_now() - t_start + mean > o->max_time)
+			return STOP_MAX_TIME;
+	}
+	p->index = n + 1;
+	if (n < o->runs) {
+		p->total = o->runs;
+		p->remaining = o->runs - n - 1;
+	} else {
+		p->total = 0;
+		p->remaining = o->max_runs - n - 1;
+	}
+	return STOP_NONE;
+}
+
 int
 measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
     struct bench_result *r)
 {
 	struct progress p;
 	struct bench_run run;
-	struct spawn_note note;
-	struct bench_error err;
 	size_t i, cap = 0;
 	double t_start, cpu0 = 0, mean = 0, m2 = 0, spread = NAN, delta;
 	double target = o->ci_target > 0 ? o->ci_target : o->tolerance;
-	int rc = MEASURE_OK, warned = 0;
+	int rc = MEASURE_OK, warned = 0, st;
 
-	r->name = xstrdup(c->name);
-	r->command = xstrdup(c->command);
-	r->argv = strv_copy(c->argv);
-	r->workdir = c->dir != NULL ? xstrdup(c->dir) : NULL;
-	r->cv_tolerance = o->tolerance;
-	r->ci_target = o->ci_target > 0 ? o->ci_target : NAN;
-	r->stop = STOP_NONE;
-
-	memset(&p, 0, sizeof(p));
+	result_start(o, c, r);
+	progress_start(o, &p);
 	p.name = c->name;
-	p.mean = NAN;
-	p.tolerance = target;
-	p.what = o->ci_target > 0 ? "CI +-" : "CV";
 	t_start = mono_now();
 
 	p.phase = "Warm-up";
 	p.total = o->warmup;
 	for (i = 0; i < o->warmup;) {
-		if (spawn_interrupted()) {
+		p.index = i + 1;
+		st = step(o, c, r, &p, "warm-up", "warm-up run", i + 1,
+		    o->warmup, &run, &warned);
+		if (st == STEP_AGAIN)
+			continue;
+		if (st == MEASURE_INTERRUPTED) {
 			r->stop = STOP_INTERRUPTED;
 			rc = MEASURE_INTERRUPTED;
 			goto out;
 		}
-		p.index = i + 1;
-		log_separator(o, "warm-up", i + 1, o->warmup, c->command);
-		if (one_run(o, c, &p, &run, &note) != 0) {
-			term_progress_clear();
-			errorf(
-			    "cannot run '%s': %s", c->argv[0], strerror(errno));
-			return MEASURE_SPAWN_ERROR;
+		if (st != 0) {
+			if (st == MEASURE_FAILED)
+				r->stop = STOP_FAILED;
+			return st;
 		}
 		measure_phases_collect(o, r, 0);
-		if (spawn_interrupted()) {
-			r->stop = STOP_INTERRUPTED;
-			rc = MEASURE_INTERRUPTED;
-			goto out;
-		}
-		if (after_run(c, "warm-up run", i + 1, &note, &warned))
-			continue;
-		if (report_run_failed(&run) && !o->ignore_failure) {
-			report_failure(
-			    o, c, "warm-up run", i + 1, o->warmup, &run);
-			r->stop = STOP_FAILED;
-			return MEASURE_FAILED;
-		}
 		r->warmup_runs++;
 		i++;
 	}
@@ -410,68 +548,28 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 	for (;;) {
 		size_t n = r->n_runs;
 
-		if (n >= o->runs) {
-			if (n >= 2 && spread <= target) {
-				r->stop = STOP_CONVERGED;
-				break;
-			}
-			if (n >= o->max_runs) {
-				r->stop = STOP_MAX_RUNS;
-				break;
-			}
-			if (o->max_time > 0 &&
-			    mono_now() - t_start + mean > o->max_time) {
-				r->stop = STOP_MAX_TIME;
-				break;
-			}
-		}
-		if (spawn_interrupted()) {
-			r->stop = STOP_INTERRUPTED;
-			rc = MEASURE_INTERRUPTED;
+		r->stop = next_run(o, n, spread, target, t_start, mean, &p);
+		if (r->stop != STOP_NONE)
 			break;
-		}
-		p.index = n + 1;
-		if (n < o->runs) {
-			p.total = o->runs;
-			p.remaining = o->runs - n - 1;
-		} else {
-			p.total = 0;
-			p.remaining = o->max_runs - n - 1;
-		}
 		p.mean = n > 0 ? mean : NAN;
 		p.cv = spread;
-		log_separator(
-		    o, "run", n + 1, n < o->runs ? o->runs : 0, c->command);
-		if (one_run(o, c, &p, &run, &note) != 0) {
-			term_progress_clear();
-			errorf(
-			    "cannot run '%s': %s", c->argv[0], strerror(errno));
-			return MEASURE_SPAWN_ERROR;
-		}
-		if (spawn_interrupted()) {
-			/* The run was cut short: it does not count. */
-			measure_phases_collect(o, r, 0);
+		st = step(o, c, r, &p, "run", "run", n + 1,
+		    n < o->runs ? o->runs : 0, &run, &warned);
+		if (st == STEP_AGAIN)
+			continue;
+		if (st == MEASURE_INTERRUPTED) {
 			r->stop = STOP_INTERRUPTED;
 			rc = MEASURE_INTERRUPTED;
 			break;
 		}
-		if (after_run(c, "run", n + 1, &note, &warned)) {
-			measure_phases_collect(o, r, 0);
-			continue;
-		}
-		if (report_run_failed(&run) && !o->ignore_failure) {
-			measure_phases_collect(o, r, 0);
-			report_failure(o, c, "run", n + 1,
-			    n < o->runs ? o->runs : 0, &run);
+		if (st == MEASURE_SPAWN_ERROR)
+			return st;
+		if (st == MEASURE_FAILED) {
 			r->stop = STOP_FAILED;
 			rc = MEASURE_FAILED;
 			break;
 		}
-		if (n == cap) {
-			cap = cap == 0 ? 16 : 2 * cap;
-			r->runs = xreallocarray(r->runs, cap, sizeof(*r->runs));
-		}
-		r->runs[r->n_runs++] = run;
+		add_run(r, &cap, &run);
 		measure_phases_collect(o, r, 1);
 		/* Welford's update of the mean and variance of wall time. */
 		delta = run.wall - mean;
@@ -483,20 +581,142 @@ measure_benchmark(const struct measure_opts *o, const struct bench_cmd *c,
 		r->harness_cpu = (self_cpu() - cpu0) / (double)r->n_runs;
 out:
 	term_progress_clear();
-	r->measure_seconds = mono_now() - t_start;
-	r->converged = r->stop == STOP_CONVERGED;
-	if (report_result_compute(r, o->ci_level, o->outlier_threshold, &err) !=
-	    0) {
-		errorf("statistics of '%s': %s", c->name, err.text);
-		return MEASURE_STATS_ERROR;
+	st = result_finish(o, c, r, t_start);
+	return st != 0 ? st : rc;
+}
+
+/*
+ * The paired loop: warm-ups of both, then pairs in alternation with the
+ * order counterbalanced (pair i, from 0: a first when i is even, b first
+ * when it is odd), until the convergence rule holds on the pairs.  The
+ * rule judges the log-ratios log(b / a) of the metric: the CV rule their
+ * standard deviation (the spread of one pair's ratio, near its CV), the
+ * CI rule the half-width of the interval of their mean (which exp turns
+ * into the geometric mean ratio's interval; for small widths the same
+ * fraction).  A pair counts only when both runs do: an interrupted pair
+ * is dropped whole, so ra->runs[i] and rb->runs[i] are always pair i.
+ */
+int
+measure_pairs(const struct measure_opts *o, const struct bench_cmd *a,
+    const struct bench_cmd *b, enum cmp_measure metric, struct bench_result *ra,
+    struct bench_result *rb)
+{
+	const struct bench_cmd *side[2] = {a, b};
+	struct bench_result *res[2] = {ra, rb};
+	struct progress p;
+	struct bench_run run[2];
+	struct phase_scan *pending[2] = {NULL, NULL};
+	size_t i, caps[2] = {0, 0}, n;
+	double t_start, cpu0, mean = 0, m2 = 0, spread = NAN, delta, d;
+	double pair_mean = 0;
+	double target = o->ci_target > 0 ? o->ci_target : o->tolerance;
+	int rc = MEASURE_OK, warned[2] = {0, 0}, st = 0, j, first;
+	enum bench_stop stop = STOP_NONE;
+
+	result_start(o, a, ra);
+	result_start(o, b, rb);
+	progress_start(o, &p);
+	t_start = mono_now();
+
+	p.phase = "Warm-up";
+	p.total = o->warmup;
+	for (i = 0; i < o->warmup; i++) {
+		p.index = i + 1;
+		for (j = 0; j < 2;) {
+			p.name = side[j]->name;
+			st = step(o, side[j], res[j], &p, "warm-up",
+			    "warm-up run", i + 1, o->warmup, &run[j],
+			    &warned[j]);
+			if (st == STEP_AGAIN)
+				continue;
+			if (st != 0)
+				goto stopped;
+			measure_phases_collect(o, res[j], 0);
+			res[j]->warmup_runs++;
+			j++;
+		}
 	}
-	warn_slow_first(c, r);
-	return rc;
+
+	p.phase = "Pair";
+	cpu0 = self_cpu();
+	for (;;) {
+		n = ra->n_runs;
+		stop = next_run(o, n, spread, target, t_start, pair_mean, &p);
+		if (stop != STOP_NONE)
+			break;
+		p.mean = n > 0 ? pair_mean / 2 : NAN;
+		p.cv = spread;
+		first = n % 2;
+		for (j = 0; j < 2;) {
+			int k = (first + j) % 2;
+
+			p.name = side[k]->name;
+			st = step(o, side[k], res[k], &p, "pair", "pair", n + 1,
+			    n < o->runs ? o->runs : 0, &run[k], &warned[k]);
+			if (st == STEP_AGAIN)
+				continue;
+			if (st != 0)
+				goto stopped;
+			/* Its phases wait for the pair to count. */
+			pending[k] = phases_take(o, res[k], 0);
+			j++;
+		}
+		add_run(ra, &caps[0], &run[0]);
+		add_run(rb, &caps[1], &run[1]);
+		for (j = 0; j < 2; j++) {
+			phases_commit(pending[j], res[j], 1);
+			pending[j] = NULL;
+		}
+		pair_mean += (run[0].wall + run[1].wall - pair_mean) /
+		             (double)ra->n_runs;
+		d = report_run_measure(&run[0], metric) > 0 &&
+		            report_run_measure(&run[1], metric) > 0
+		        ? log(report_run_measure(&run[1], metric) /
+		              report_run_measure(&run[0], metric))
+		        : 0;
+		/* Welford's update of the log-ratios' mean and variance. */
+		delta = d - mean;
+		mean += delta / (double)ra->n_runs;
+		m2 += delta * (d - mean);
+		spread = NAN;
+		if (ra->n_runs >= 2) {
+			double sd = sqrt(m2 / (double)(ra->n_runs - 1));
+
+			spread = sd;
+			if (o->ci_target > 0)
+				spread = stats_t_quantile((1 + o->ci_level) / 2,
+				             (double)(ra->n_runs - 1)) *
+				         sd / sqrt((double)ra->n_runs);
+		}
+	}
+	if (ra->n_runs > 0)
+		ra->harness_cpu = rb->harness_cpu =
+		    (self_cpu() - cpu0) / (double)(2 * ra->n_runs);
+	goto done;
+stopped:
+	/* A pair cut short: the run of it that was taken does not count. */
+	for (j = 0; j < 2; j++)
+		phases_commit(pending[j], res[j], 0);
+	if (st == MEASURE_INTERRUPTED) {
+		stop = STOP_INTERRUPTED;
+		rc = MEASURE_INTERRUPTED;
+	} else if (st == MEASURE_FAILED) {
+		stop = STOP_FAILED;
+		rc = MEASURE_FAILED;
+	} else
+		return st;
+done:
+	term_progress_clear();
+	ra->stop = rb->stop = stop;
+	st = result_finish(o, a, ra, t_start);
+	if (st == 0)
+		st = result_finish(o, b, rb, t_start);
+	return st != 0 ? st : rc;
 }
 
 int
 measure_prebuild(const struct measure_opts *o, char *const *argv,
-    const char *dir, const char *display)
+    const char *dir, char *const *envp, const char *display)
 {
 	struct progress p;
 	struct bench_run run;
@@ -525,8 +745,9 @@ measure_prebuild(const struct measure_opts *o, char *const *argv,
 	notef("pre-building: %s", display);
 	log_separator(o, "pre-build", 1, 1, display);
 	{
-		struct bench_cmd c = {
-		    .argv = (char **)argv, .dir = (char *)dir};
+		struct bench_cmd c = {.argv = (char **)argv,
+		    .dir = (char *)dir,
+		    .envp = (char **)envp};
 		struct measure_opts po = *o;
 		int warned = 0;
 

@@ -397,29 +397,37 @@ session_open(struct session *s, struct session_opts *o, int needs_cargo)
  * did the same one already; returns an exit status (0 to go on).
  */
 static int
-session_prebuild(struct session *s, char *const *argv, const char *display)
+session_prebuild(struct session *s, char *const *argv, const char *display,
+    const char *dir, char *const *envp)
 {
+	char *key = NULL;
 	size_t n;
 	int rc;
 
-	/* A pre-build this session already did is not done again. */
+	if (dir == NULL)
+		dir = s->ws;
+	/* A pre-build this session already did (there) is not done again. */
+	xasprintf(&key, "%s\n%s", display, dir);
 	for (n = 0; s->prebuilt != NULL && s->prebuilt[n] != NULL; n++) {
-		if (strcmp(s->prebuilt[n], display) == 0)
+		if (strcmp(s->prebuilt[n], key) == 0) {
+			free(key);
 			return BENCH_EXIT_OK;
+		}
 	}
 	s->prebuilt = xreallocarray(s->prebuilt, n + 2, sizeof(*s->prebuilt));
-	s->prebuilt[n] = xstrdup(display);
+	s->prebuilt[n] = key;
 	s->prebuilt[n + 1] = NULL;
+	/* The settings name each pre-build once (ab runs one in two trees). */
 	if (s->b->settings.prebuild == NULL)
 		s->b->settings.prebuild = xstrdup(display);
-	else {
+	else if (strcmp(s->b->settings.prebuild, display) != 0) {
 		char *both = NULL;
 
 		xasprintf(&both, "%s; %s", s->b->settings.prebuild, display);
 		free(s->b->settings.prebuild);
 		s->b->settings.prebuild = both;
 	}
-	rc = measure_prebuild(&s->o->m, argv, s->ws, display);
+	rc = measure_prebuild(&s->o->m, argv, dir, envp, display);
 	if (rc == MEASURE_OK)
 		return BENCH_EXIT_OK;
 	return rc == MEASURE_INTERRUPTED ? BENCH_EXIT_INTERRUPTED
@@ -497,6 +505,13 @@ session_cargo_prebuild(char *const *cmd)
 int
 session_prebuild_command(struct session *s, char *const *cmd)
 {
+	return session_prebuild_in(s, cmd, NULL, NULL);
+}
+
+int
+session_prebuild_in(
+    struct session *s, char *const *cmd, const char *dir, char *const *envp)
+{
 	char *sh_prebuild[] = {"/bin/sh", "-c", NULL, NULL};
 	char **argv, *display;
 	int status;
@@ -505,7 +520,8 @@ session_prebuild_command(struct session *s, char *const *cmd)
 		return BENCH_EXIT_OK;
 	if (s->o->prebuild != NULL) {
 		sh_prebuild[2] = (char *)s->o->prebuild;
-		return session_prebuild(s, sh_prebuild, s->o->prebuild);
+		return session_prebuild(
+		    s, sh_prebuild, s->o->prebuild, dir, envp);
 	}
 	argv = session_cargo_prebuild(cmd);
 	if (argv == NULL) {
@@ -520,7 +536,7 @@ session_prebuild_command(struct session *s, char *const *cmd)
 		return BENCH_EXIT_OK;
 	}
 	display = cmd_join_argv(argv);
-	status = session_prebuild(s, argv, display);
+	status = session_prebuild(s, argv, display, dir, envp);
 	free(display);
 	strv_free(argv);
 	return status;
@@ -531,7 +547,7 @@ session_measure(struct session *s, const char *name, char *const *argv,
     struct bench_result **out)
 {
 	struct bench_result *r;
-	struct bench_cmd c;
+	struct bench_cmd c = {0};
 	int rc;
 
 	c.argv = (char **)argv;

@@ -650,7 +650,7 @@ spawn_run(const struct spawn_opts *o, struct bench_run *run)
 	 */
 	if (deadline_early && !term_sent)
 		timed_out = 1;
-	if (interrupted || deadline_early)
+	if ((interrupted && !o->after_interrupt) || deadline_early)
 		end_group();
 
 	/*
@@ -740,6 +740,21 @@ spawn_capture(
 out:
 	fclose(f);
 	return out;
+}
+
+int
+spawn_cleanup(char *const *argv, const char *dir)
+{
+	struct bench_run run;
+	struct spawn_opts o = {.argv = argv,
+	    .dir = dir,
+	    .out_fd = null_fd,
+	    .err_fd = null_fd,
+	    .after_interrupt = 1};
+
+	if (spawn_run(&o, &run) != 0)
+		return -1;
+	return run.signal != 0 ? 128 + run.signal : run.exit_code;
 }
 
 int

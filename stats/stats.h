@@ -147,4 +147,49 @@ struct stats_ratio {
 int stats_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
     double ci_level, struct stats_ratio *out, struct bench_error *err);
 
+/* The largest number of pairs for which the signed-rank p is exact. */
+#define STATS_SIGNRANK_EXACT_MAX 50
+
+/* The paired comparison of b against a, pair by pair. */
+struct stats_paired {
+	size_t n;        /* pairs */
+	double mean_log; /* mean of log(b_i / a_i) */
+	double sd_log;   /* their standard deviation (n - 1) */
+	double ratio;    /* the geometric mean ratio, exp(mean_log) */
+	double ci_low;   /* exp of the t interval of mean_log */
+	double ci_high;
+	double t;   /* mean_log / (sd_log / sqrt(n)) */
+	double df;  /* n - 1 */
+	double p_t; /* two-sided p of the one-sample t-test of mean_log */
+	/* The Wilcoxon signed-rank test of the log-ratios. */
+	double w_plus;         /* the sum of the ranks of the positive ones */
+	size_t signrank_n;     /* non-zero log-ratios (the ones ranked) */
+	size_t signrank_zeros; /* zero log-ratios, dropped */
+	int signrank_ties;     /* tied |log-ratios| among the ranked */
+	int signrank_exact;    /* p from the exact distribution */
+	double signrank_z;     /* normal approximation; NAN when exact */
+	double p_signrank;     /* two-sided */
+};
+
+/*
+ * The paired comparison of n pairs (a_i, b_i) (n >= 2, every value finite
+ * and > 0): the log-ratios d_i = log(b_i / a_i); their mean's t interval
+ * at ci_level, exponentiated (the interval of the geometric mean ratio),
+ * and its one-sample t-test (degenerate when every d_i is equal: p is 1
+ * for d = 0, else 0, and the interval is the ratio itself); the Wilcoxon
+ * signed-rank test of the d_i: zeros dropped, exact without zeros or ties
+ * for at most STATS_SIGNRANK_EXACT_MAX pairs, otherwise the normal
+ * approximation with tie and continuity correction.  Returns 0 or
+ * BENCH_ERR_INVALID (BENCH_ERR_NOMEM, BENCH_ERR_NUMERIC: see above).
+ */
+int stats_paired(const double *a, const double *b, size_t n, double ci_level,
+    struct stats_paired *out, struct bench_error *err);
+
+/*
+ * The smallest two-sided p the exact signed-rank test can give with n
+ * pairs, 2 / 2^n (at most 1); 0 above STATS_SIGNRANK_EXACT_MAX, where
+ * the approximation has no such floor.
+ */
+double stats_signrank_min_p(size_t n);
+
 #endif /* BENCH_STATS_STATS_H */

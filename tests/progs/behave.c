@@ -31,6 +31,26 @@
  *                            and call COUNT of seed SEED always draws the
  *                            same u, so a test's noise is known and
  *                            repeatable
+ *   behave spin MILLIONS     a fixed amount of work: MILLIONS million
+ *                            steps of a loop (its wall time grows with
+ *                            the machine's load, unlike user's)
+ *   behave sleep-spin SECONDS MILLIONS
+ *                            sleep, then spin: a run part waiting, part
+ *                            working, whose working part the load stretches
+ *   behave burner SECONDS SEED [PROCS [FILE]]
+ *                            a drifting background load for SECONDS:
+ *                            PROCS processes (1) burn CPU and rest in
+ *                            turns of random length (2-6 s each, the same
+ *                            for all), from a pseudo-random sequence
+ *                            seeded with SEED; they die with their parent.
+ *                            With FILE, the first writes the load's effect
+ *                            there at each turn: 1.1 while they burn, 1
+ *                            while they rest (for drift-sleep)
+ *   behave drift-sleep FILE SECONDS
+ *                            sleep SECONDS times the factor in FILE (1 when
+ *                            missing): a waiting program the burner's
+ *                            turns stretch by a known 10 %, which its CPU
+ *                            load alone would not
  *   behave burn-noisy FILE CPU BASE SPREAD
  *                            burn CPU seconds of user time, then sleep as
  *                            noisy-sleep does (a steady CPU time under a
@@ -46,10 +66,48 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+/* The monotonic clock in seconds. */
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Replace path's content with factor (a new file renamed over it). */
+static void
+write_factor(const char *path, double factor)
+{
+	char tmp[4096];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (f == NULL)
+		return;
+	fprintf(f, "%g\n", factor);
+	if (fclose(f) == 0)
+		rename(tmp, path);
+}
+
+/* A fixed amount of work: millions million steps of a loop. */
+static void
+spin(double millions)
+{
+	volatile uint64_t x = 0;
+	uint64_t i, n = (uint64_t)(millions * 1e6);
+
+	for (i = 0; i < n; i++)
+		x = x + i;
+}
 
 static double
 cpu(int user)
@@ -320,6 +378,59 @@ main(int argc, char **argv)
 			sleep_for(atof(n == 0 ? argv[3] : argv[4]));
 		else
 			sleep_for(atof(n % 2 == 0 ? argv[3] : argv[4]));
+	} else if (strcmp(mode, "spin") == 0 && argc >= 3)
+		spin(atof(argv[2]));
+	else if (strcmp(mode, "drift-sleep") == 0 && argc >= 4) {
+		FILE *f = fopen(argv[2], "r");
+		double factor = 1;
+
+		if (f != NULL) {
+			if (fscanf(f, "%lf", &factor) != 1)
+				factor = 1;
+			fclose(f);
+		}
+		sleep_for(atof(argv[3]) * factor);
+	} else if (strcmp(mode, "sleep-spin") == 0 && argc >= 4) {
+		sleep_for(atof(argv[2]));
+		spin(atof(argv[3]));
+	} else if (strcmp(mode, "burner") == 0 && argc >= 4) {
+		double end = now() + atof(argv[2]);
+		uint64_t seed = (uint64_t)atoll(argv[3]) * 2654435761u + 1;
+		int procs = argc >= 5 ? atoi(argv[4]) : 1, k;
+		const char *file = argc >= 6 ? argv[5] : NULL;
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (k = 1; k < procs; k++) {
+			if (fork() == 0) {
+				prctl(PR_SET_PDEATHSIG, SIGKILL);
+				file = NULL;
+				break;
+			}
+		}
+		/* The processes follow the same turns (the same seed). */
+		while (now() < end) {
+			double turn;
+
+			seed =
+			    seed * 6364136223846793005u + 1442695040888963407u;
+			turn =
+			    2 + 4 * (double)(seed >> 11) / 9007199254740992.0;
+			seed =
+			    seed * 6364136223846793005u + 1442695040888963407u;
+			if (file != NULL)
+				write_factor(file, (seed >> 63) != 0 ? 1.1 : 1);
+			if ((seed >> 63) != 0) {
+				double stop = now() + turn;
+				volatile uint64_t y = 0;
+
+				while (now() < stop)
+					for (int j = 0; j < 100000; j++)
+						y = y + (uint64_t)j;
+			} else
+				sleep_for(turn);
+		}
+		while (wait(NULL) > 0)
+			;
 	} else if (strcmp(mode, "noisy-sleep") == 0 && argc >= 5)
 		sleep_for(atof(argv[3]) + atof(argv[4]) * next_noise(argv[2]));
 	else if (strcmp(mode, "burn-noisy") == 0 && argc >= 6) {

@@ -1,6 +1,7 @@
 /*
  * test_session.c: the pre-build a cargo command gets: the command itself
- * with --no-run inserted before any `--`.
+ * with --no-run inserted before any `--`; and how ab --commands splits a
+ * command line (cmd_split_words).
  */
 #include <config.h>
 
@@ -97,4 +98,48 @@ Test(prebuild, the_measured_command_with_no_run_before_any_dashes)
 		free(text);
 		strv_free(got);
 	}
+}
+
+/* cmd_split_words: ab --commands splits its command lines like a shell. */
+TestSuite(split_words);
+
+Test(split_words, quotes_and_backslashes_as_a_shell_does)
+{
+	static const struct {
+		const char *line;
+		const char *want; /* words joined with '|'; "" for none */
+	} cases[] = {
+	    {"sleep 0.1", "sleep|0.1"},
+	    {"  a\tb\n c  ", "a|b|c"},
+	    {"'a b' c", "a b|c"},
+	    {"\"a \\\"b\\\" $x\" 'it''s'", "a \"b\" $x|its"},
+	    {"a\\ b c\\'d", "a b|c'd"},
+	    {"\"\\n\" ''", "\\n|"},
+	    {"", ""},
+	    {"   ", ""},
+	};
+	size_t i, j;
+
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char **v = NULL, buf[256] = "";
+
+		cr_assert_eq(
+		    cmd_split_words(cases[i].line, &v), 0, "%s", cases[i].line);
+		for (j = 0; v != NULL && v[j] != NULL; j++) {
+			if (j > 0)
+				strcat(buf, "|");
+			strcat(buf, v[j]);
+		}
+		cr_assert_str_eq(buf, cases[i].want, "%s", cases[i].line);
+		strv_free(v);
+	}
+}
+
+Test(split_words, an_unterminated_quote_is_an_error)
+{
+	char **v = NULL;
+
+	cr_assert_eq(cmd_split_words("sleep '0.1", &v), -1);
+	cr_assert_eq(cmd_split_words("echo \"a", &v), -1);
+	cr_assert_null(v);
 }

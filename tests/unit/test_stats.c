@@ -1130,3 +1130,148 @@ Test(stats_ratio_ci, rejects_bad_input)
 	EXPECT_INVALID(stats_ratio_ci(a, 3, a, 3, 1.5, &r, ERR));
 	EXPECT_INVALID(stats_ratio_ci(a, 3, a, 3, 0.95, NULL, ERR));
 }
+
+/*
+ * stats_paired: the reference values come from scipy 1.10 (Debian's
+ * python3-scipy; the suite does not need it), by this script:
+ *
+ *   import numpy as np; from scipy import stats
+ *   a = [1.00, 1.10, 0.95, 1.20, 1.05, 0.98, 1.02, 1.15]
+ *   b = [1.04, 1.12, 1.01, 1.22, 1.03, 1.05, 1.07, 1.18]
+ *   d = np.log(np.array(b) / np.array(a))
+ *   t = stats.ttest_1samp(d, 0)            # t, p
+ *   h = stats.t.ppf(0.975, 7) * d.std(ddof=1) / np.sqrt(8)
+ *   np.exp(d.mean()), np.exp(d.mean() - h), np.exp(d.mean() + h)
+ *   stats.wilcoxon(d, method='exact')      # min(W+, W-) = 3, p
+ *   sum(r for r, x in zip(stats.rankdata(abs(d)), d) if x > 0)  # W+
+ *
+ *   a2 = [1] * 12
+ *   b2 = [1.1, 1.1, 0.9, 1.2, 1.0, 1.3, 1.1, 0.8, 1.2, 1.25, 1.05, 1.1]
+ *   d2 = np.log(np.array(b2) / np.array(a2))
+ *   stats.wilcoxon(d2, zero_method='wilcox', correction=True,
+ *                  method='approx')        # p
+ *   stats.ttest_1samp(d2, 0).pvalue
+ *
+ *   rng = np.random.default_rng(1)
+ *   a3 = 1 + rng.random(60); b3 = a3 * np.exp(0.02 + 0.05 *
+ *       rng.standard_normal(60))
+ *   stats.wilcoxon(np.log(b3 / a3), correction=True, method='approx')
+ */
+TestSuite(stats_paired, .init = gsl_errors_off);
+
+Test(stats_paired, matches_scipy_exact_case)
+{
+	const double a[] = {1.00, 1.10, 0.95, 1.20, 1.05, 0.98, 1.02, 1.15};
+	const double b[] = {1.04, 1.12, 1.01, 1.22, 1.03, 1.05, 1.07, 1.18};
+	struct stats_paired r;
+	struct bench_error err;
+
+	cr_assert_eq(stats_paired(a, b, 8, 0.95, &r, &err), 0, "%s", err.text);
+	cr_assert_eq(r.n, 8);
+	cr_assert_float_eq(r.ratio, 1.0328250054602495, 1e-12);
+	cr_assert_float_eq(r.ci_low, 1.008635853606896, 1e-9);
+	cr_assert_float_eq(r.ci_high, 1.0575942626760011, 1e-9);
+	cr_assert_float_eq(r.t, 3.2225880572881316, 1e-9);
+	cr_assert_float_eq(r.p_t, 0.014600928818424617, 1e-9);
+	cr_assert(r.signrank_exact);
+	cr_assert_float_eq(r.w_plus, 33, 1e-12);
+	cr_assert_float_eq(r.p_signrank, 0.0390625, 1e-12);
+	cr_assert_float_eq(stats_signrank_min_p(8), 2.0 / 256, 1e-15);
+}
+
+Test(stats_paired, matches_scipy_with_ties_and_a_zero)
+{
+	const double a[12] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+	const double b[12] = {
+	    1.1, 1.1, 0.9, 1.2, 1.0, 1.3, 1.1, 0.8, 1.2, 1.25, 1.05, 1.1};
+	struct stats_paired r;
+	struct bench_error err;
+
+	cr_assert_eq(stats_paired(a, b, 12, 0.95, &r, &err), 0);
+	cr_assert(!r.signrank_exact);
+	cr_assert(r.signrank_ties);
+	cr_assert_eq(r.signrank_zeros, 1);
+	cr_assert_eq(r.signrank_n, 11);
+	cr_assert_float_eq(r.w_plus, 51, 1e-12);
+	cr_assert_float_eq(r.p_signrank, 0.11770827791673287, 1e-9);
+	cr_assert_float_eq(r.p_t, 0.071793582496173444, 1e-9);
+	cr_assert_float_eq(r.ratio, 1.0825360455994395, 1e-12);
+}
+
+Test(stats_paired, uses_the_approximation_beyond_fifty_pairs)
+{
+	const double a[60] = {1.5118216247002567, 1.9504636963259352,
+	    1.1441596127196338, 1.9486494471372438, 1.3118314520104855,
+	    1.4233264489725757, 1.8277025938204416, 1.4091991363691614,
+	    1.5495936876730596, 1.0275591132430684, 1.7535131086748066,
+	    1.5381433132192783, 1.3297317164990923, 1.7884287034284043,
+	    1.3031948292916451, 1.4534978894806514, 1.1340416972471647,
+	    1.4031129864471292, 1.2034552406761496, 1.2623133404418496,
+	    1.7503646726300526, 1.2804087579860399, 1.4851909744316352,
+	    1.9807371998012386, 1.9616571936637868, 1.7247899407735336,
+	    1.5412268555474342, 1.2768912040453708, 1.1606520087751269,
+	    1.9699254132161326, 1.5160685855478788, 1.1158656124707704,
+	    1.6234897555375003, 1.7766831143422981, 1.6130033010530405,
+	    1.9172977047909026, 1.0395928766642029, 1.5285892632600215,
+	    1.4593358828854037, 1.0623495791498756, 1.6413281691393751,
+	    1.8526328384806567, 1.592941018104284, 1.2600974477372233,
+	    1.8398815210314088, 1.5094958815215094, 1.5108888844665329,
+	    1.753030207702178, 1.1479220357849567, 1.819626719119277,
+	    1.6832869060032571, 1.787096941554801, 1.1916162590201353,
+	    1.80236416113453, 1.1913239260572004, 1.0815526173635126,
+	    1.8552269742870702, 1.8612834961776685, 1.8765370964165804,
+	    1.4719097193587902};
+	const double b[60] = {1.518344086320395, 1.9952557771742092,
+	    1.1833033444640735, 1.892743067179036, 1.2662446651416273,
+	    1.4666427252294252, 1.821612839297289, 1.4546958416327183,
+	    1.6420882182874079, 0.96536098347977783, 1.8118359570911311,
+	    1.6683054266327311, 1.3365622905746777, 1.7520677920674876,
+	    1.3804796371780019, 1.5017713551154022, 1.2099537409132879,
+	    1.4069616826769082, 1.1400884793965504, 1.2807495389414898,
+	    1.7463584653078683, 1.3579083803179661, 1.5299346295630958,
+	    1.8625129735682953, 1.8851953867355131, 1.8391338395863159,
+	    1.6267221017779339, 1.2616447269602795, 1.184036642350788,
+	    2.0549969390019838, 1.5833466567234855, 1.1893923513387581,
+	    1.67766388957111, 1.8040006647407127, 1.6244274941800345,
+	    2.0620567133444649, 0.94770354489464503, 1.5486947720672029,
+	    1.4912750058871271, 1.0092581854895641, 1.7025829051262231,
+	    1.8295018792630064, 1.6967323331650932, 1.2775056339782713,
+	    1.9409136985689466, 1.6367587627048585, 1.5712077984484927,
+	    1.7118245339632565, 1.0857135829204374, 2.0264805851236845,
+	    1.7077620385826773, 1.761497387234189, 1.2244887878597495,
+	    1.8212601642751625, 1.2682935617841307, 1.1052748383784894,
+	    1.8940066879105255, 1.8322364333050787, 1.9599255998764915,
+	    1.4259914844647983};
+	struct stats_paired r;
+
+	cr_assert_eq(stats_paired(a, b, 60, 0.95, &r, NULL), 0);
+	cr_assert(!r.signrank_exact);
+	cr_assert_float_eq(r.p_signrank, 0.0023921413173192485, 1e-9);
+	cr_assert_float_eq(stats_signrank_min_p(60), 0, 0);
+}
+
+Test(stats_paired, identical_pairs_are_no_change)
+{
+	const double a[] = {1, 2, 3, 4, 5, 6};
+	struct stats_paired r;
+
+	cr_assert_eq(stats_paired(a, a, 6, 0.95, &r, NULL), 0);
+	cr_assert_float_eq(r.ratio, 1, 1e-15);
+	cr_assert_float_eq(r.p_t, 1, 0);
+	cr_assert_float_eq(r.p_signrank, 1, 0);
+	cr_assert_float_eq(r.ci_low, 1, 1e-15);
+	cr_assert_float_eq(r.ci_high, 1, 1e-15);
+}
+
+Test(stats_paired, rejects_bad_input)
+{
+	const double a[] = {1, 2, 3};
+	const double z[] = {1, 0, 3};
+	struct stats_paired r;
+	struct bench_error err;
+
+	cr_assert_eq(stats_paired(a, a, 1, 0.95, &r, &err), BENCH_ERR_INVALID);
+	cr_assert_eq(stats_paired(a, z, 3, 0.95, &r, &err), BENCH_ERR_INVALID);
+	cr_assert(strstr(err.text, "pair 2") != NULL, "%s", err.text);
+	cr_assert_eq(stats_paired(a, a, 3, 1.5, &r, &err), BENCH_ERR_INVALID);
+}
