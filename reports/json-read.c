@@ -834,6 +834,11 @@ read_baseline(struct rd *rd, json_t *root, struct baseline *b)
 	v = json_object_get(root, "schema");
 	if (!json_is_string(v) ||
 	    strcmp(json_string_value(v), REPORT_SCHEMA_NAME) != 0) {
+		if (json_is_string(v) &&
+		    strcmp(json_string_value(v), "bench-tests/ab") == 0)
+			return rd_fail(rd, NULL,
+			    "an ab result, not a baseline: it holds one per "
+			    "side, e.g. jq .baselines.head FILE > head.json");
 		if (json_object_get(root, "results") != NULL)
 			return rd_fail(rd, NULL,
 			    "not a bench-tests baseline (no \"schema\": "

@@ -205,6 +205,14 @@ Test(ab_commands, the_json_holds_pairs_and_both_baselines)
 	cr_assert_str_eq(json_string_value(json_object_get(
 	                     json_object_get(j, "gate"), "status")),
 	    "fail");
+	/* The ab document itself is not a baseline: said, with the way. */
+	cli_run(
+	    &c, NULL, NULL, 30, (const char *[]){"compare", out, out, NULL});
+	cr_assert_eq(c.status, 2, "%s", c.err);
+	cr_assert(strstr(c.err, "an ab result") != NULL &&
+	              strstr(c.err, ".baselines.head") != NULL,
+	    "%s", c.err);
+	cli_free(&c);
 	/* Each side's baseline, extracted, is one compare takes. */
 	{
 		char *bp = path_join(dir, "base.json");

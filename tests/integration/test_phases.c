@@ -14,6 +14,7 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +151,93 @@ Test(phases, exact_sums_per_run_and_the_coverage, .timeout = 120)
 	free(log);
 	free(out);
 	free(script);
+	free(dir);
+}
+
+/* Write text to dir/name (made with its parents). */
+static void
+put(const char *dir, const char *name, const char *text)
+{
+	char *path = path_join(dir, name), *slash = strrchr(path, '/');
+	FILE *f;
+
+	*slash = '\0';
+	cr_assert(mkdir(path, 0777) == 0 || errno == EEXIST, "%s", path);
+	*slash = '/';
+	f = fopen(path, "w");
+	cr_assert_not_null(f, "%s", path);
+	fputs(text, f);
+	fclose(f);
+	free(path);
+}
+
+/*
+ * The real cargo: a package whose test times its own pipeline (compile,
+ * link, run: sleeps of 120 and 60 ms and a spawned process) and prints
+ * the plan's lines on stderr, which libtest shows with --nocapture.  Each
+ * phase is summed once per run, at least as long as its sleep, and the
+ * phases cover less than the wall time (cargo's own start is in no phase).
+ */
+Test(phases, a_cargo_test_that_prints_its_phases, .timeout = 300)
+{
+	char *dir = scratch_dir("phases-cargo"),
+	     *out = path_join(dir, "b.json");
+	struct cli c;
+	json_t *b, *r;
+	size_t i;
+
+	put(dir, "Cargo.toml",
+	    "[package]\nname = \"pipeline\"\nversion = \"0.1.0\"\n"
+	    "edition = \"2021\"\n\n[workspace]\n");
+	put(dir, "src/lib.rs", "pub fn answer() -> u32 { 42 }\n");
+	put(dir, "tests/pipeline.rs",
+	    "use std::time::{Duration, Instant};\n"
+	    "fn timed<F: FnOnce()>(name: &str, f: F) {\n"
+	    "    let t = Instant::now();\n"
+	    "    f();\n"
+	    "    eprintln!(\"ORI_BUILD_TIMING: phase={} time_us={}\", name,\n"
+	    "        t.elapsed().as_micros());\n"
+	    "}\n"
+	    "#[test]\n"
+	    "fn compile_link_run() {\n"
+	    "    timed(\"compile\", || std::thread::sleep("
+	    "Duration::from_millis(120)));\n"
+	    "    timed(\"link\", || std::thread::sleep("
+	    "Duration::from_millis(60)));\n"
+	    "    timed(\"run\", || "
+	    "assert!(std::process::Command::new(\"true\")\n"
+	    "        .status().unwrap().success()));\n"
+	    "    assert_eq!(pipeline::answer(), 42);\n"
+	    "}\n");
+	cli_run(&c, NULL, NULL, 280,
+	    (const char *[]){"run", "-C", dir, "--phases", "-w", "1", "-r", "3",
+	        "--max-runs", "3", "-o", out, "--", "cargo", "test",
+	        "--workspace", "--", "--nocapture", NULL});
+	cr_assert_eq(c.status, 0, "%s", c.err);
+	cr_assert_not_null(strstr(c.out, "compile"), "%s", c.out);
+	b = json_file(out);
+	r = first_result(b);
+	cr_assert_eq(
+	    json_object_size(json_object_get(r, "phases")), 3, "%s", c.out);
+	for (i = 0; i < 3; i++) {
+		double wall = json_number_value(
+		    json_array_get(json_object_get(r, "times"), i));
+
+		cr_assert_geq(per_run(r, "compile", i), 0.12);
+		cr_assert_geq(per_run(r, "link", i), 0.06);
+		cr_assert_gt(per_run(r, "run", i), 0);
+		cr_assert_lt(per_run(r, "compile", i) + per_run(r, "link", i) +
+		                 per_run(r, "run", i),
+		    wall, "run %zu", i);
+	}
+	cr_assert_eq(jnum(phase(r, "compile"), "count"), 3);
+	cr_assert_eq(jnum(phase(r, "run"), "count"), 3);
+	cr_assert(
+	    jnum(r, "phase_coverage") > 0 && jnum(r, "phase_coverage") < 1,
+	    "%g", jnum(r, "phase_coverage"));
+	json_decref(b);
+	cli_free(&c);
+	free(out);
 	free(dir);
 }
 
