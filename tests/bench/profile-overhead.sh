@@ -150,4 +150,18 @@ awk -v vd="$(median "$tmp/vd")" -v vw="$(median "$tmp/vw")" \
 	printf "  rustc on a small crate          %7.2f ms; recorded by the wrapper %7.2f ms: %+.2f ms a call\n", cd * 1e3, cw * 1e3, (cw - cd) * 1e3
 	printf "  for scale: bench-tests --version %6.2f ms (what starting bench-tests costs)\n", bv * 1e3
 }'
+# The same pass-through cost in alternating pairs (bench-tests ab), which
+# cancels the drift between the blocks above; one exec is its floor.
+BENCH_TESTS_UNITS=$tmp/units "$bt" ab -q --no-prebuild --format json \
+	--commands "$rustc -vV" "$wrapper $rustc -vV" -w 5 -r "$CALLS" \
+	--max-runs "$CALLS" >"$tmp/ab.json" || true
+python3 - "$tmp/ab.json" <<'PY' || echo "  (ab: no result)"
+import json, sys
+d = json.load(open(sys.argv[1]))
+base = d["baselines"]["base"]["results"][0]["mean"]
+lo, hi = d["ratio_ci"]
+print("  paired (bench-tests ab, %d pairs): +%.2f ms a call [%.2f, %.2f] (%s)"
+      % (len(d["pairs"]), (d["ratio"] - 1) * base * 1e3, (lo - 1) * base * 1e3,
+         (hi - 1) * base * 1e3, d["verdict"]))
+PY
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
