@@ -7,10 +7,12 @@
  * directory of its own under the work dir (--work-dir, default
  * TARGET_DIR/bench-tests-ab), so both are measured from paths of the same
  * shape and the user's checkout is never touched.  HEAD `.` (the working
- * tree as it is) is a snapshot: `git stash create` writes a commit of the
- * tracked files' changes (index and working tree) without changing the
- * index, the working tree or any ref, and that commit is checked out like
- * the other; untracked files are not in it, which a note says.  Each side
+ * tree as it is) is a snapshot: the working tree's files (tracked ones as
+ * they are, deletions, and untracked ones that .gitignore does not
+ * exclude) are added to a temporary index of our own (GIT_INDEX_FILE,
+ * started from HEAD), written as a tree and committed with HEAD as parent
+ * (git commit-tree): no ref, no index, no file of the user's changes, and
+ * that commit is checked out like the other.  Each side
  * builds in its own CARGO_TARGET_DIR (alternating revisions in one would
  * rebuild on every switch); the second is seeded with a copy of the first
  * (`cp -a --reflink=auto`), which keeps dependencies built.
@@ -53,9 +55,9 @@ static const char *const ab_usage[] = {
     "the work dir and pre-built in its own target dir (the second seeded",
     "from the first); the user's checkout is never touched, and the",
     "worktrees are removed afterwards (also after Ctrl-C or a failure)",
-    "unless --keep.  `.` is a snapshot of the tracked files' changes made",
-    "with `git stash create` (no ref, index or file changes); untracked",
-    "files are not part of it.",
+    "unless --keep.  `.` is a snapshot of the working tree as it is",
+    "(uncommitted changes and untracked files that are not ignored), made",
+    "in a temporary index: no ref, index or file of yours changes.",
     "",
     "Options:",
     "      --commands          BASE and HEAD are command lines (split like a",
@@ -162,11 +164,8 @@ static struct {
  * Only before the worktrees exist: an interruption exits 130.
  */
 static char *
-git_out(const char *dir, int *status, const char *a1, const char *a2,
-    const char *a3, const char *a4, const char *a5)
+git_outv(const char *dir, int *status, char *const *argv)
 {
-	char *argv[] = {"git", (char *)a1, (char *)a2, (char *)a3, (char *)a4,
-	    (char *)a5, NULL};
 	char *out;
 	size_t n;
 
@@ -181,6 +180,114 @@ git_out(const char *dir, int *status, const char *a1, const char *a2,
 	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r'))
 		out[--n] = '\0';
 	return out;
+}
+
+/* git_outv of git a1 ... a5 (up to the first NULL). */
+static char *
+git_out(const char *dir, int *status, const char *a1, const char *a2,
+    const char *a3, const char *a4, const char *a5)
+{
+	char *argv[] = {"git", (char *)a1, (char *)a2, (char *)a3, (char *)a4,
+	    (char *)a5, NULL};
+
+	return git_outv(dir, status, argv);
+}
+
+/* The temporary index of snapshot(), removed at exit whatever happens. */
+static char *snap_dir, *snap_index;
+
+static void
+snapshot_atexit(void)
+{
+	if (snap_index != NULL) {
+		unlink(snap_index);
+		rmdir(snap_dir);
+	}
+}
+
+/*
+ * The working tree of repo as it is, as a commit whose parent is HEAD: its
+ * tracked files as they are (deletions too) and its untracked files that
+ * are not ignored, added to a temporary index started from HEAD, so that
+ * the user's index, refs, stash and files are never touched.  Returns the
+ * commit (caller frees) and sets *dirty, or HEAD's commit with *dirty 0
+ * when the tree is HEAD's; exits 2 when git cannot make it.
+ */
+static char *
+snapshot(const char *repo, int *dirty)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *old = getenv("GIT_INDEX_FILE"), *saved = NULL;
+	char *tree, *head_tree, *commit = NULL, *index, *data;
+	size_t len = 0;
+	char *commit_tree[] = {"git", "-c", "user.name=bench-tests", "-c",
+	    "user.email=bench-tests@localhost", "commit-tree", NULL, "-p",
+	    "HEAD", "-m", "bench-tests ab: the working tree", NULL};
+	int st = 0, ok;
+
+	if (tmp == NULL || tmp[0] != '/')
+		tmp = "/tmp";
+	xasprintf(&snap_dir, "%s/bench-tests-index-XXXXXX", tmp);
+	if (mkdtemp(snap_dir) == NULL)
+		fatalx(BENCH_EXIT_USAGE, "cannot create a directory in %s: %s",
+		    tmp, strerror(errno));
+	xasprintf(&snap_index, "%s/index", snap_dir);
+	atexit(snapshot_atexit);
+	if (old != NULL)
+		saved = xstrdup(old);
+	/*
+	 * Start from a copy of the user's index, whose file times spare
+	 * `git add` from hashing every unchanged file again; from HEAD when
+	 * there is none.
+	 */
+	index = git_out(repo, &st, "rev-parse", "--path-format=absolute",
+	    "--git-path", "index", NULL);
+	data =
+	    index != NULL && st == 0 ? file_read(index, 1u << 30, &len) : NULL;
+	ok = data != NULL && file_write_atomic(snap_index, data, len) == 0;
+	free(data);
+	free(index);
+	setenv("GIT_INDEX_FILE", snap_index, 1);
+	if (!ok) {
+		free(git_out(repo, &st, "read-tree", "HEAD", NULL, NULL, NULL));
+		ok = st == 0;
+	}
+	if (ok) {
+		free(git_out(repo, &st, "add", "-A", "--", ".", NULL));
+		ok = st == 0;
+	}
+	tree = ok ? git_out(repo, &st, "write-tree", NULL, NULL, NULL, NULL)
+	          : NULL;
+	if (saved != NULL)
+		setenv("GIT_INDEX_FILE", saved, 1);
+	else
+		unsetenv("GIT_INDEX_FILE");
+	free(saved);
+	snapshot_atexit();
+	free(snap_index);
+	snap_index = NULL;
+	if (tree == NULL || st != 0 || tree[0] == '\0')
+		fatalx(BENCH_EXIT_USAGE,
+		    "cannot snapshot the working tree of %s (git read-tree, "
+		    "add or write-tree failed; has it a first commit?)",
+		    repo);
+	head_tree = git_out(
+	    repo, &st, "rev-parse", "--verify", "HEAD^{tree}", NULL, NULL);
+	*dirty = head_tree == NULL || strcmp(tree, head_tree) != 0;
+	if (*dirty) {
+		commit_tree[6] = tree;
+		commit = git_outv(repo, &st, commit_tree);
+		if (commit == NULL || st != 0 || commit[0] == '\0')
+			fatalx(BENCH_EXIT_USAGE,
+			    "cannot snapshot the working tree of %s (git "
+			    "commit-tree failed)",
+			    repo);
+	} else
+		commit = git_out(repo, &st, "rev-parse", "--verify",
+		    "HEAD^{commit}", NULL, NULL);
+	free(tree);
+	free(head_tree);
+	return commit;
 }
 
 /* Remove the worktrees and target dirs (once); 0, or -1 after a warning. */
@@ -303,28 +410,13 @@ resolve_revisions(
 		    "the working tree with");
 	for (i = 0; i < 2; i++) {
 		if (strcmp(sd[i].rev, ".") == 0) {
-			out = git_out(*repo, &st, "status", "--porcelain",
-			    "--untracked-files=no", NULL, NULL);
-			sd[i].dirty = out != NULL && out[0] != '\0';
-			free(out);
-			if (sd[i].dirty) {
-				sd[i].commit = git_out(*repo, &st, "stash",
-				    "create", NULL, NULL, NULL);
-				if (sd[i].commit == NULL || st != 0 ||
-				    sd[i].commit[0] == '\0')
-					fatalx(BENCH_EXIT_USAGE,
-					    "cannot snapshot the working tree "
-					    "(git stash create failed)");
-			} else
-				sd[i].commit = git_out(*repo, &st, "rev-parse",
-				    "--verify", "HEAD^{commit}", NULL, NULL);
+			sd[i].commit = snapshot(*repo, &sd[i].dirty);
 			out = git_out(*repo, &st, "ls-files", "--others",
 			    "--exclude-standard", NULL, NULL);
 			if (out != NULL && out[0] != '\0')
-				notef("'.' is a snapshot of the tracked "
-				      "files: untracked files (such as '%.*s') "
-				      "are not part of it; git add them to "
-				      "include them",
+				notef("'.' includes the untracked files that "
+				      "are not ignored (such as '%.*s'); git "
+				      "ignore them to leave them out",
 				    (int)strcspn(out, "\n"), out);
 			free(out);
 			if (sd[i].dirty)
