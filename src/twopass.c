@@ -27,6 +27,7 @@
 #include <ftw.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -691,66 +692,172 @@ find_unit(const struct prof_section *p, const struct mmprof_identity *id,
 	return k;
 }
 
-/* Match profiles to units and attach their costs and the skew. */
+/* A profile to summarize: its unit (n_units: a dependency's) and size. */
+struct merge_job {
+	char *path;
+	size_t k;
+	off_t size;
+	int done; /* summarized and attached (written by its worker only) */
+};
+
+/* What the merge's workers share; the lock guards everything below it. */
+struct merge_state {
+	struct prof_section *p;
+	struct merge_job *jobs;
+	size_t n_jobs;
+	size_t top_items;
+	pthread_mutex_t lock;
+	size_t next; /* the next job to take */
+	double *all; /* every unit's item costs, for the overall skew */
+	size_t n_all;
+};
+
+/* Largest first, so that the workers end together. */
+static int
+by_size_desc(const void *a, const void *b)
+{
+	const struct merge_job *x = a, *y = b;
+
+	return x->size < y->size ? 1 : x->size > y->size ? -1 : 0;
+}
+
+/*
+ * A worker: take the next job, summarize its profile (the slow part: the
+ * whole file is read), then attach the costs under the lock.  Each unit
+ * is one job's, so attach_costs and report_prof_skew write only its own.
+ */
+static void *
+merge_worker(void *arg)
+{
+	struct merge_state *m = arg;
+	struct prof_section *p = m->p;
+	struct mmprof_summary *s;
+	struct bench_error err;
+	struct merge_job *j;
+	double *c;
+	size_t n;
+
+	for (;;) {
+		pthread_mutex_lock(&m->lock);
+		j = m->next < m->n_jobs ? &m->jobs[m->next++] : NULL;
+		pthread_mutex_unlock(&m->lock);
+		if (j == NULL)
+			return NULL;
+		if (mmprof_summarize_file(j->path,
+		        j->k < p->n_units ? MMPROF_ITEMS : 0, &s, &err) != 0) {
+			pthread_mutex_lock(&m->lock);
+			warnf("%s: %s", j->path, err.text);
+			pthread_mutex_unlock(&m->lock);
+			continue;
+		}
+		c = NULL;
+		n = 0;
+		if (j->k < p->n_units) {
+			struct prof_unit *u = &p->units[j->k];
+
+			attach_costs(u, s, j->path, m->top_items);
+			c = item_costs(s, &n);
+			report_prof_skew(c, n, u->frontend, u->skew);
+		}
+		pthread_mutex_lock(&m->lock);
+		if (j->k < p->n_units) {
+			if (s->partial != 0)
+				warnf("%s: partial profile: %s", j->path,
+				    s->partial_reason);
+			m->all = xreallocarray(
+			    m->all, m->n_all + n + 1, sizeof(*m->all));
+			memcpy(m->all + m->n_all, c, n * sizeof(*c));
+			m->n_all += n;
+			p->has_skew = 1;
+		} else {
+			p->deps_files++;
+			p->deps_prof_wall += (double)s->wall_ns * 1e-9;
+		}
+		pthread_mutex_unlock(&m->lock);
+		j->done = 1;
+		free(c);
+		mmprof_summary_free(s);
+	}
+}
+
+/*
+ * Match profiles to units (in the directory's order: which profile is
+ * whose must not depend on timing), then summarize them on as many
+ * threads as there are CPUs (at most MERGE_THREADS; a ripgrep build writes
+ * 28 profiles with 0.85 M items, 3.4 s on one core), and attach their
+ * costs and the skew.
+ */
+#define MERGE_THREADS 8
 static void
 merge(struct prof_section *p, const char *profiles, size_t top_items)
 {
-	char **names = list_dir(profiles, ".mm_profdata"), *path = NULL;
+	char **names = list_dir(profiles, ".mm_profdata");
+	struct merge_state m;
 	struct mmprof_identity *id;
-	struct mmprof_summary *s;
 	struct bench_error err;
-	double *all = NULL, *c, front = 0;
-	size_t i, k, n, n_all = 0;
+	pthread_t tid[MERGE_THREADS];
+	struct stat st;
+	size_t i, k, n_threads, started = 0;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	double front = 0;
+	char *path;
 	int *used;
 
+	memset(&m, 0, sizeof(m));
+	m.p = p;
+	m.top_items = top_items;
 	used = xcalloc(p->n_units + 1, sizeof(*used));
 	for (i = 0; names[i] != NULL; i++) {
 		/* Cargo's compiler probe writes ___-PID files: not units. */
 		if (strncmp(names[i], "___-", 4) == 0)
 			continue;
-		free(path);
+		path = NULL;
 		xasprintf(&path, "%s/%s", profiles, names[i]);
 		if (mmprof_read_identity(path, &id, &err) != 0) {
 			warnf("%s: %s", path, err.text);
+			free(path);
 			continue;
 		}
 		k = find_unit(p, id, used);
 		mmprof_identity_free(id);
+		if (k < p->n_units)
+			used[k] = 1;
 		/* A unit that failed to build is skipped: no costs. */
 		if (k < p->n_units && p->units[k].exit_code != 0) {
-			used[k] = 1;
+			free(path);
 			continue;
 		}
-		if (mmprof_summarize_file(path,
-		        k < p->n_units ? MMPROF_ITEMS : 0, &s, &err) != 0) {
-			warnf("%s: %s", path, err.text);
-			continue;
-		}
-		if (k < p->n_units) {
-			used[k] = 1;
-			attach_costs(&p->units[k], s, path, top_items);
-			if (s->partial != 0)
-				warnf("%s: partial profile: %s", path,
-				    s->partial_reason);
-			c = item_costs(s, &n);
-			report_prof_skew(
-			    c, n, p->units[k].frontend, p->units[k].skew);
-			all = xreallocarray(all, n_all + n + 1, sizeof(*all));
-			memcpy(all + n_all, c, n * sizeof(*c));
-			n_all += n;
-			front += p->units[k].frontend;
-			p->has_skew = 1;
-			free(c);
-		} else {
-			p->deps_files++;
-			p->deps_prof_wall += (double)s->wall_ns * 1e-9;
-		}
-		mmprof_summary_free(s);
+		m.jobs = xreallocarray(m.jobs, m.n_jobs + 1, sizeof(*m.jobs));
+		m.jobs[m.n_jobs].path = path;
+		m.jobs[m.n_jobs].k = k;
+		m.jobs[m.n_jobs].size = stat(path, &st) == 0 ? st.st_size : 0;
+		m.n_jobs++;
 	}
+	qsort(m.jobs, m.n_jobs, sizeof(*m.jobs), by_size_desc);
+	n_threads = cpus > 1 ? (size_t)cpus : 1;
+	if (n_threads > MERGE_THREADS)
+		n_threads = MERGE_THREADS;
+	if (n_threads > m.n_jobs)
+		n_threads = m.n_jobs;
+	pthread_mutex_init(&m.lock, NULL);
+	/* This thread works too; the others are helpers when they start. */
+	for (i = 1; i < n_threads; i++)
+		if (pthread_create(&tid[started], NULL, merge_worker, &m) == 0)
+			started++;
+	merge_worker(&m);
+	for (i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	pthread_mutex_destroy(&m.lock);
+	/* Summed in the jobs' order, not the threads': the same each time. */
+	for (i = 0; i < m.n_jobs; i++)
+		if (m.jobs[i].done && m.jobs[i].k < p->n_units)
+			front += p->units[m.jobs[i].k].frontend;
 	if (p->has_skew)
-		report_prof_skew(all, n_all, front, p->skew);
-	free(all);
-	free(path);
+		report_prof_skew(m.all, m.n_all, front, p->skew);
+	for (i = 0; i < m.n_jobs; i++)
+		free(m.jobs[i].path);
+	free(m.jobs);
+	free(m.all);
 	free(used);
 	strv_free(names);
 }
