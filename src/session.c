@@ -72,7 +72,8 @@ const struct option session_options[] = {
 };
 
 const char *const session_usage[] = {
-    "Measurement options (shared by run, sweep, check and profile):",
+    "Measurement options (run, sweep, check and ab; profile and flame take",
+    "those that apply to them):",
     "  -C, --workspace DIR     the workspace (default: the current "
     "directory)",
     "  -r, --runs N            measured runs, at least (default 5)",
