@@ -64,6 +64,8 @@ int file_write_atomic(const char *path, const char *data, size_t len);
 int file_check_writable(const char *path);
 /* The absolute, resolved form of path (caller frees), NULL on failure. */
 char *file_realpath(const char *path);
+/* Where temporary files go: $TMPDIR when it is an absolute path, or /tmp. */
+const char *file_tmpdir(void);
 /* The last max_lines lines of an open file descriptor, caller frees. */
 char *file_tail(int fd, size_t max_lines);
 

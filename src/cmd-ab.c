@@ -216,7 +216,7 @@ snapshot_atexit(void)
 static char *
 snapshot(const char *repo, int *dirty)
 {
-	const char *tmp = getenv("TMPDIR");
+	const char *tmp = file_tmpdir();
 	char *old = getenv("GIT_INDEX_FILE"), *saved = NULL;
 	char *tree, *head_tree, *commit = NULL, *index, *data;
 	size_t len = 0;
@@ -225,8 +225,6 @@ snapshot(const char *repo, int *dirty)
 	    "HEAD", "-m", "bench-tests ab: the working tree", NULL};
 	int st = 0, ok;
 
-	if (tmp == NULL || tmp[0] != '/')
-		tmp = "/tmp";
 	xasprintf(&snap_dir, "%s/bench-tests-index-XXXXXX", tmp);
 	if (mkdtemp(snap_dir) == NULL)
 		fatalx(BENCH_EXIT_USAGE, "cannot create a directory in %s: %s",

@@ -174,6 +174,14 @@ file_check_writable(const char *path)
 	return fd >= 0 ? 0 : -1;
 }
 
+const char *
+file_tmpdir(void)
+{
+	const char *dir = getenv("TMPDIR");
+
+	return dir != NULL && dir[0] == '/' ? dir : "/tmp";
+}
+
 char *
 file_realpath(const char *path)
 {

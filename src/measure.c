@@ -120,12 +120,10 @@ measure_output_fds(const struct measure_opts *o, int fds[2])
 static int
 temp_file(void)
 {
-	const char *dir = getenv("TMPDIR");
+	const char *dir = file_tmpdir();
 	char *path = NULL;
 	int fd;
 
-	if (dir == NULL || dir[0] != '/')
-		dir = "/tmp";
 	xasprintf(&path, "%s/bench-tests-output.XXXXXX", dir);
 	fd = mkostemp(path, O_APPEND | O_CLOEXEC);
 	if (fd < 0)
